@@ -1,0 +1,31 @@
+# Every target creates .venv and installs utlys into it when missing.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench eval lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/utlys demo
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+eval: $(STAMP)
+	$(PY) -m crawler.evaluation
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check crawler spiders digest tests bench
+	$(VENV)/bin/ruff format --check crawler spiders digest tests bench
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache

@@ -1,0 +1,7 @@
+"""Spider kind `socialstyrelsen` (stub; being written)."""
+
+from spiders._base import CallSpider
+
+
+class SocialstyrelsenSpider(CallSpider):
+    kind = "socialstyrelsen"

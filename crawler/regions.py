@@ -1,0 +1,198 @@
+"""Swedish counties, ESF+ regions and the word for "the whole country", under one spelling each.
+
+Funders name the same area in many ways ("Region Kronoberg", "Kronobergs län", "Kronoberg",
+"Småland & Öarna"). Calls store one canonical name per area so that the matcher's region filter
+is a set lookup, and list items that are not areas at all (a programme name, a target group in
+the same bullet list) are dropped by returning None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from crawler.normalize import clean_text
+
+__all__ = [
+    "COUNTIES",
+    "ESF_REGIONS",
+    "MUNICIPALITY_COUNTY",
+    "NATIONAL",
+    "county_of_municipality",
+    "normalize_region",
+    "normalize_regions",
+    "region_covers",
+]
+
+NATIONAL = "Nationell"
+
+# The 21 counties (län) by their short name, in the official county-code order.
+COUNTIES: tuple[str, ...] = (
+    "Stockholm",
+    "Uppsala",
+    "Södermanland",
+    "Östergötland",
+    "Jönköping",
+    "Kronoberg",
+    "Kalmar",
+    "Gotland",
+    "Blekinge",
+    "Skåne",
+    "Halland",
+    "Västra Götaland",
+    "Värmland",
+    "Örebro",
+    "Västmanland",
+    "Dalarna",
+    "Gävleborg",
+    "Västernorrland",
+    "Jämtland",
+    "Västerbotten",
+    "Norrbotten",
+)
+
+# The eight ESF+ regions (NUTS 2) with their counties (funders.md §1.3).
+ESF_REGIONS: dict[str, tuple[str, ...]] = {
+    "Övre Norrland": ("Norrbotten", "Västerbotten"),
+    "Mellersta Norrland": ("Västernorrland", "Jämtland"),
+    "Norra Mellansverige": ("Värmland", "Dalarna", "Gävleborg"),
+    "Stockholm": ("Stockholm",),
+    "Östra Mellansverige": ("Uppsala", "Södermanland", "Östergötland", "Örebro", "Västmanland"),
+    "Västsverige": ("Västra Götaland", "Halland"),
+    "Småland och Öarna": ("Jönköping", "Kronoberg", "Kalmar", "Gotland"),
+    "Sydsverige": ("Skåne", "Blekinge"),
+}
+
+# Municipality -> county, for the counties of Småland och Öarna and Blekinge (Kronoberg's
+# neighbours, whose calls a Kronoberg coordinator sees most).
+MUNICIPALITY_COUNTY: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "Alvesta", "Lessebo", "Ljungby", "Markaryd", "Tingsryd", "Uppvidinge", "Växjö",
+            "Älmhult",
+        ),
+        "Kronoberg",
+    ),
+    **dict.fromkeys(
+        (
+            "Aneby", "Eksjö", "Gislaved", "Gnosjö", "Habo", "Jönköping", "Mullsjö", "Nässjö",
+            "Sävsjö", "Tranås", "Vaggeryd", "Vetlanda", "Värnamo",
+        ),
+        "Jönköping",
+    ),
+    **dict.fromkeys(
+        (
+            "Borgholm", "Emmaboda", "Hultsfred", "Högsby", "Kalmar", "Mönsterås", "Mörbylånga",
+            "Nybro", "Oskarshamn", "Torsås", "Vimmerby", "Västervik",
+        ),
+        "Kalmar",
+    ),
+    "Gotland": "Gotland",
+    **dict.fromkeys(
+        ("Karlshamn", "Karlskrona", "Olofström", "Ronneby", "Sölvesborg"), "Blekinge"
+    ),
+}  # fmt: skip
+
+# Other names of the same areas, lower case (the regions' own names and older forms).
+_ALIASES: dict[str, str] = {
+    "sörmland": "Södermanland",
+    "jämtland härjedalen": "Jämtland",
+    "jämtland-härjedalen": "Jämtland",
+    "västra götalandsregionen": "Västra Götaland",
+    "vgr": "Västra Götaland",
+    "småland & öarna": "Småland och Öarna",
+    "småland och gotland": "Småland och Öarna",
+    "nationellt": NATIONAL,
+    "nationell satsning": NATIONAL,
+    "nationella": NATIONAL,
+    "hela sverige": NATIONAL,
+    "hela landet": NATIONAL,
+    "hela riket": NATIONAL,
+    "sverige": NATIONAL,
+    "riksomfattande": NATIONAL,
+    "rikstäckande": NATIONAL,
+    "alla län": NATIONAL,
+    "samtliga län": NATIONAL,
+    "alla regioner": NATIONAL,
+    "samtliga regioner": NATIONAL,
+}
+_CANONICAL: dict[str, str] = {
+    **{name.lower(): name for name in (*COUNTIES, *ESF_REGIONS, NATIONAL)},
+    **_ALIASES,
+}
+
+# Words around an area's name that do not change which area it is. Applied repeatedly, so
+# "Länsstyrelsen i Kronobergs län" and "ESF-region Småland och Öarna" both reduce to the name.
+_PREFIX = re.compile(
+    r"^(?:länsstyrelsen\s+(?:i\s+)?|region(?:en)?\s+|esf\+?[-\s]*(?:region(?:en)?\s*)?|"
+    r"regionkontor(?:et)?\s+|landstinget\s+(?:i\s+)?|hela\s+(?=\S+s län$))",
+)
+_SUFFIX = re.compile(r"(?:\s+län|\s+regionen|\s+region|\s*\(.*\)|[.,:;])$")
+
+
+def _candidates(text: str) -> Iterable[str]:
+    """The text with its decorations peeled off one by one, most specific first."""
+    key = clean_text(text).lower().replace("–", "-")
+    seen: set[str] = set()
+    while key and key not in seen:
+        seen.add(key)
+        yield key
+        if key.endswith("s"):
+            yield key[:-1]  # genitive: "kronobergs" (län), "västra götalands"
+        stripped = _SUFFIX.sub("", _PREFIX.sub("", key, count=1), count=1).strip(" -")
+        key = stripped
+
+
+def normalize_region(text: str | None) -> str | None:
+    """The canonical area name ("Kronoberg", "Småland och Öarna", "Nationell"), or None.
+
+    None means "not an area": Tillväxtverket's bullet list mixes the status line, regions and
+    sometimes other facts, and only the areas belong in ``Call.regions``.
+    """
+    if not text:
+        return None
+    for key in _candidates(text):
+        if key in _CANONICAL:
+            return _CANONICAL[key]
+    return None
+
+
+def normalize_regions(items: Iterable[str | None]) -> list[str]:
+    """Canonical areas of a list, without duplicates and non-areas, in the order given."""
+    out: list[str] = []
+    for item in items:
+        name = normalize_region(item)
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def county_of_municipality(name: str | None) -> str | None:
+    """The county of a municipality ("Växjö kommun" -> "Kronoberg"), if we know it."""
+    if not name:
+        return None
+    key = re.sub(r"\s+(?:kommun|stad)$", "", clean_text(name), flags=re.IGNORECASE)
+    for municipality, county in MUNICIPALITY_COUNTY.items():
+        if municipality.lower() == key.lower():
+            return county
+    return None
+
+
+def region_covers(regions: Iterable[str | None], county: str) -> bool:
+    """Whether a call for ``regions`` is open to applicants in ``county``.
+
+    An empty list, or one with no recognisable area, means the funder did not say: True, and the
+    matcher decides. Otherwise "Nationell", the county itself, or an ESF region holding it.
+    A municipality in the list counts as its county.
+    """
+    target = normalize_region(county) or county_of_municipality(county) or county
+    areas: set[str] = set()
+    for item in regions:
+        area = normalize_region(item) or county_of_municipality(item)
+        if area:
+            areas.add(area)
+    if not areas:
+        return True
+    if NATIONAL in areas or target in areas:
+        return True
+    return any(target in ESF_REGIONS.get(area, ()) for area in areas)

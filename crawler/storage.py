@@ -127,6 +127,45 @@ def m002_matches_deliveries(db: Database) -> None:
 # New migrations go below this line, each with a new unique function name.
 
 
+@migrations()
+def m150_ops_jobs_health(db: Database) -> None:
+    """Scheduler job runs (missed-job detection across restarts), per-source health state and
+    the health alerts sent (one per transition)."""
+    db["job_runs"].create(
+        {
+            "id": int,
+            "job": str,  # crawl / digest-build / digest-send / newsletter-build / startup marker
+            "period": str,  # YYYY-MM for monthly jobs
+            "scheduled_for": str,  # the cron fire time this run answers (ISO, with offset)
+            "started": str,
+            "finished": str,
+            "status": str,  # running / ok / failed / skipped / interrupted / registered
+            "detail": str,
+            "pid": int,
+        },
+        pk="id",
+    )
+    db["job_runs"].create_index(["job", "scheduled_for"])
+    db["source_health"].create(
+        {"source": str, "healthy": int, "reason": str, "since": str, "checked_at": str},
+        pk="source",
+    )
+    db["health_alerts"].create(
+        {
+            "id": int,
+            "source": str,
+            "transition": str,  # unhealthy / recovered
+            "reason": str,
+            "recipient": str,
+            "status": str,  # built / sent / failed
+            "created_at": str,
+            "sent_at": str,
+            "error": str,
+        },
+        pk="id",
+    )
+
+
 def open_db(path: str | Path = DEFAULT_DB) -> Database:
     """Open (and create or migrate) the database.
 

@@ -128,6 +128,23 @@ def m002_matches_deliveries(db: Database) -> None:
 
 
 @migrations()
+def m101_dig_delivery_items(db: Database) -> None:
+    # What a digest told (call id, deadline, status, gone per call), so that next month's digest
+    # reports only real changes; JSON list, set on digest deliveries.
+    db["deliveries"].add_column("items", str)
+
+
+@migrations()
+def m102_dig_delivery_key(db: Database) -> None:
+    # One address may subscribe to two municipalities' digests: the municipality belongs in the
+    # key (the newsletter uses municipality "*", never NULL, so the unique index holds).
+    db.execute("drop index if exists idx_deliveries_kind_period_recipient")
+    db["deliveries"].create_index(
+        ["kind", "period", "municipality", "recipient"], unique=True, if_not_exists=True
+    )
+
+
+@migrations()
 def m150_ops_jobs_health(db: Database) -> None:
     """Scheduler job runs (missed-job detection across restarts), per-source health state and
     the health alerts sent (one per transition)."""

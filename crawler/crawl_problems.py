@@ -1,0 +1,122 @@
+"""Every problem of a crawl becomes one readable line on the source's run.
+
+urlwatch's rule: an exception while handling one source is data about that source, never a crash
+of the whole run. Scrapy reports download failures only to the spider's errbacks and logs, so
+these two components write them down where the store pipeline can read them:
+
+- ``ProblemRecorder`` (downloader middleware, on the downloader side of the HTTP cache, so a
+  cached copy served after an error cannot hide the outage) keeps, per URL, the last failure; a
+  later good answer for the same URL (a retry that worked) clears it.
+- ``SpiderErrorRecorder`` (extension) keeps exceptions raised in spider callbacks and pipelines.
+
+Each keeps ``problems`` ({url: message}); ``crawl_problems(crawler)`` lists them all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    ResponseDataLossError,
+)
+from scrapy.http import Request, Response
+from twisted.internet import error as twisted_error
+from twisted.python.failure import Failure
+
+
+def crawl_problems(crawler: Crawler) -> list[str]:
+    """The crawl's open problems: downloads first, then parsing, each in the order they happened."""
+    found: list[str] = []
+    for component in (
+        crawler.get_downloader_middleware(ProblemRecorder),
+        crawler.get_extension(SpiderErrorRecorder),
+    ):
+        if component is not None:
+            found.extend(component.problems.values())
+    return found
+
+
+def where(url: str) -> str:
+    """Path and query of a URL: short, and the same on every host that serves the site."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def describe_exception(exc: BaseException, request: Request, timeout: float | None) -> str:
+    """One line a coordinator can act on, for a download that failed."""
+    parts = urlsplit(request.url)
+    hostport = f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
+    path = where(request.url)
+    if isinstance(exc, DownloadConnectionRefusedError | twisted_error.ConnectionRefusedError):
+        return f"connection refused {hostport}"
+    if isinstance(exc, CannotResolveHostError | twisted_error.DNSLookupError):
+        return f"host not found {parts.hostname}"
+    if isinstance(exc, DownloadTimeoutError | twisted_error.TimeoutError | TimeoutError):
+        seconds = f"{timeout:g} s" if timeout else "the timeout"
+        return f"timeout after {seconds} on {path}"
+    if isinstance(exc, DownloadCancelledError):
+        return f"download of {path} stopped (larger than the page-size cap?)"
+    if isinstance(exc, ResponseDataLossError):
+        return f"incomplete answer on {path}"
+    detail = " ".join(str(exc).split())[:120] or type(exc).__name__
+    return f"bad answer from {hostport} on {path} ({type(exc).__name__}: {detail})"
+
+
+def _is_robots(request: Request) -> bool:
+    # A missing or unreachable robots.txt is not a problem of the source: Scrapy then allows
+    # everything, and an unreachable host shows up on the real pages anyway.
+    return urlsplit(request.url).path == "/robots.txt"
+
+
+class ProblemRecorder:
+    def __init__(self, crawler: Crawler) -> None:
+        self.problems: dict[str, str] = {}
+        self.timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProblemRecorder:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if not _is_robots(request):
+            if response.status >= 400:
+                self.problems[request.url] = f"HTTP {response.status} on {where(request.url)}"
+            else:
+                self.problems.pop(request.url, None)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if not _is_robots(request):
+            timeout = request.meta.get("download_timeout", self.timeout)
+            self.problems[request.url] = describe_exception(exception, request, timeout)
+        return None
+
+
+class SpiderErrorRecorder:
+    def __init__(self, crawler: Crawler) -> None:
+        self.problems: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SpiderErrorRecorder:
+        recorder = cls(crawler)
+        crawler.signals.connect(recorder.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(recorder.item_error, signal=signals.item_error)
+        return recorder
+
+    def spider_error(self, failure: Failure, response: Response, spider: Any) -> None:
+        exc = failure.value
+        message = f"parse error on {where(response.url)}: {type(exc).__name__}: {exc}"
+        self.problems[f"parse {response.url}"] = " ".join(message.split())[:200]
+
+    def item_error(self, item: Any, response: Response | None, spider: Any, failure: Failure):
+        exc = failure.value
+        url = getattr(item, "url", "") or (response.url if response is not None else "")
+        message = f"could not store a call from {where(url)}: {type(exc).__name__}: {exc}"
+        self.problems[f"item {url}"] = " ".join(message.split())[:200]

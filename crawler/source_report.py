@@ -1,0 +1,99 @@
+"""The outcome of crawling one source, and the rule that decides it.
+
+The rule (the one place where "ok", "failed" and "empty" are decided):
+
+1. **failed**: something went wrong on the way: a page that did not answer (connection refused,
+   timeout, not HTTP), answered with an HTTP error (4xx/5xx), was forbidden by robots.txt, or
+   could not be parsed; the spider's listing crawl was not ``complete``; or the crawl was cut
+   short. The calls that were found are still stored (new and changed ones count), but no call
+   is marked gone: a partial crawl proves nothing about what it did not reach.
+2. **empty**: nothing went wrong but no call was found. Nothing is stored or marked gone: a
+   funder's listing that suddenly shows nothing is far more often a changed page layout than
+   a funder that withdrew every call. The error says how many calls the source used to have.
+3. **ok**: calls were found and nothing went wrong. The batch is stored as complete: a call of
+   this source that was not seen again is marked gone (never deleted).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUSES = ("ok", "failed", "empty")
+
+
+@dataclass
+class SourceReport:
+    source: str
+    status: str
+    items: int = 0
+    new: int = 0
+    changed: int = 0
+    gone: int = 0
+    requests: int = 0
+    not_modified: int = 0
+    error: str | None = None
+    started: str | None = None
+    finished: str | None = None
+    seen_at: str | None = None  # the save's timestamp: call_changes rows of this run carry it
+    new_ids: list[str] = field(default_factory=list)
+    changed_ids: list[str] = field(default_factory=list)
+    gone_ids: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SourceReport:
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def run_row(self) -> dict[str, Any]:
+        """The ``source_runs`` row."""
+        return {
+            "source": self.source,
+            "started": self.started,
+            "finished": self.finished,
+            "status": self.status,
+            "items": self.items,
+            "new": self.new,
+            "changed": self.changed,
+            "gone": self.gone,
+            "error": self.error,
+            "requests": self.requests,
+            "not_modified": self.not_modified,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    error: str | None
+    store: bool  # save the calls that were found
+    complete: bool  # ... and mark the source's unseen calls gone
+
+
+def decide(
+    *,
+    problems: list[str],
+    calls_found: int,
+    pages: int,
+    known_before: int,
+    listing_complete: bool,
+    finish_reason: str,
+) -> Verdict:
+    """Apply the rule of this module's docstring."""
+    trouble = list(problems)
+    if not listing_complete and not trouble:
+        trouble.append("listing not read completely (a listing page failed)")
+    if finish_reason not in ("finished", ""):
+        trouble.append(f"crawl stopped early ({finish_reason})")
+    if trouble:
+        more = f" (+{len(trouble) - 1} more)" if len(trouble) > 1 else ""
+        return Verdict("failed", trouble[0] + more, store=calls_found > 0, complete=False)
+    if calls_found == 0:
+        pages_text = f"{pages} page" + ("" if pages == 1 else "s")
+        used = f" (used to find {known_before})" if known_before else ""
+        return Verdict("empty", f"no calls found in {pages_text}{used}", False, False)
+    return Verdict("ok", None, store=True, complete=True)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 __all__ = [
@@ -57,7 +58,7 @@ COOKIE_NOISE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         # Generic: "Vi använder kakor (cookies) för att ...." up to the end of the sentence(s).
         r"\bVi använder (?:kakor|cookies)\b[^.]{0,300}\.(?: ?Läs mer om (?:hur vi använder )?"
         r"(?:kakor|cookies)\.?)?",
-        r"\b(?:Den här|Denna) (?:webb)?(?:plats|sida|hemsida)(?:n)? använder (?:kakor|cookies)"
+        r"\b(?:Den här|Denna) (?:webb|hem)?(?:plats|sida)(?:en|n)? använder (?:kakor|cookies)"
         r"\b[^.]{0,300}\.",
         # Buttons and links of consent dialogs.
         r"\b(?:Godkänn|Acceptera|Tillåt|Neka|Avvisa) (?:alla )?(?:kakor|cookies)\b",
@@ -113,10 +114,10 @@ _DATE_RE = re.compile(
             # 2024-01-15 (also 2024-1-5 as some CMSs print it)
             r"(?P<iso>(?<![\d-])(?P<iy>(?:19|20)\d\d)-(?P<im>[01]?\d)-(?P<id>[0-3]?\d)(?!\d))",
             # 1–3 april 2023: two days sharing one month
-            rf"(?P<dd>(?<![\d-]){_DAY.format('d1')}{_DASH}{_DAY.format('d2')}\s+"
+            rf"(?P<dd>(?<!\d)(?<!\d-){_DAY.format('d1')}{_DASH}{_DAY.format('d2')}\s+"
             rf"(?P<dm>{_MONTH}){_MONTH_END}{_YEAR.format('dy')}?)",
             # 19 mars 2024, den 13 september 2018, 1 sept. 2024, 16 september
-            rf"(?P<long>(?<![\d-]){_DAY.format('ld')}\s+(?P<lm>{_MONTH}){_MONTH_END}"
+            rf"(?P<long>(?<!\d)(?<!\d-){_DAY.format('ld')}\s+(?P<lm>{_MONTH}){_MONTH_END}"
             rf"{_YEAR.format('ly')}?)",
             # maj–juni 2024: two months sharing one year
             rf"(?P<mr>(?<![\wåäö])(?P<mr1>{_MONTH}){_MONTH_END}{_DASH}(?P<mr2>{_MONTH})"
@@ -178,30 +179,27 @@ def _iso(year: int, month: int, day: int | None, month_only: str) -> str | None:
         return None
 
 
-def find_dates(
-    text: str | None, *, default_year: int | None = None, month_only: str = "start"
-) -> list[tuple[str, str]]:
-    """Every date in the text as ``(kind, ISO date)``, in order of appearance.
+class _Date(NamedTuple):
+    pos: int  # where the date starts in the text
+    kind: str  # "day" or "month"
+    iso: str
+    to_next: bool  # the next date is the other end of the same range
 
-    ``kind`` is ``"day"`` or ``"month"`` (month-only). The ends of a range share what the text
-    gave once: "1 mars–3 april 2023" gives the year to "1 mars", and "1–3 april 2023" is two
-    dates; a range over New Year ("1 december–15 januari 2025") starts the year before. A
-    month-only value is the first day of its month, or the last when it ends a range or
-    ``month_only="end"``. Dates without a year take ``default_year``, or are skipped.
-    """
-    text = clean_text(text)
+
+def _located_dates(text: str, default_year: int | None, month_only: str) -> list[_Date]:
+    """Every date in already cleaned text, with where it stands and whether a range goes on."""
     found = list(_scan(text))
 
     def linked(a: _Found, b: _Found) -> bool:
         return _RANGE_GAP.fullmatch(text[a.end : b.start]) is not None
 
-    out: list[tuple[str, str]] = []
+    out: list[_Date] = []
     for i, f in enumerate(found):
         year = f.year
-        if year is None and i + 1 < len(found) and linked(f, found[i + 1]):
+        links_next = i + 1 < len(found) and linked(f, found[i + 1])
+        if year is None and links_next and found[i + 1].year is not None:
             nxt = found[i + 1]
-            if nxt.year is not None:
-                year = nxt.year - 1 if f.parts[-1][0] > nxt.parts[0][0] else nxt.year
+            year = nxt.year - 1 if f.parts[-1][0] > nxt.parts[0][0] else nxt.year
         if year is None:
             year = default_year
         if year is None:
@@ -213,8 +211,23 @@ def find_dates(
             how = "end" if month_only == "end" or (last and (n > 0 or ends_range)) else "start"
             iso = _iso(part_year, month, day, how)
             if iso:
-                out.append(("day" if day is not None else "month", iso))
+                kind = "day" if day is not None else "month"
+                out.append(_Date(f.start + n, kind, iso, links_next if last else True))
     return out
+
+
+def find_dates(
+    text: str | None, *, default_year: int | None = None, month_only: str = "start"
+) -> list[tuple[str, str]]:
+    """Every date in the text as ``(kind, ISO date)``, in order of appearance.
+
+    ``kind`` is ``"day"`` or ``"month"`` (month-only). The ends of a range share what the text
+    gave once: "1 mars–3 april 2023" gives the year to "1 mars", and "1–3 april 2023" is two
+    dates; a range over New Year ("1 december–15 januari 2025") starts the year before. A
+    month-only value is the first day of its month, or the last when it ends a range or
+    ``month_only="end"``. Dates without a year take ``default_year``, or are skipped.
+    """
+    return [(d.kind, d.iso) for d in _located_dates(clean_text(text), default_year, month_only)]
 
 
 def parse_date(
@@ -262,7 +275,7 @@ _TIME_PATTERNS = tuple(
         # kl. 16.00, kl.16.00, kl 14:00, klockan 16, kl. 9
         r"\b(?:kl\.?|klockan)\s*(\d{1,2})(?:[.:](\d{2}))?(?!\d)",
         # fram till 23.59, senast 12.00, före 16:00
-        r"\b(?:till|senast|före|innan)\s+(\d{1,2})[.:](\d{2})(?![\d.,]*\s*(?:kr|%|procent))",
+        r"\b(?:till|senast|före|innan)\s+(\d{1,2})[.:](\d{2})(?!\d)(?![.,]?\d*\s*(?:kr|%|procent))",
         # 16:00 on its own (a colon is never a decimal separator in Swedish)
         r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])",
     )
@@ -289,15 +302,24 @@ _NUMBER = (
     rf"(?<![\d,.])(?:\d{{1,3}}(?:{_THOUSANDS_SEP}\d{{3}})+(?![\d])|\d+)"
     r"(?:,\d+|\.\d{1,2}(?!\d))?"
 )
+_WORD_NUMBERS = {
+    "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8,
+    "nio": 9, "tio": 10, "tolv": 12, "femton": 15, "tjugo": 20, "trettio": 30, "fyrtio": 40,
+    "femtio": 50, "hundra": 100,
+}  # fmt: skip
+_WORD_NUMBER = r"(?<![\wåäö])(?:" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + ")"
 _MULTIPLIERS: tuple[tuple[str, int], ...] = (
-    (r"miljarder|miljard|mdkr|mdr\.?|md\.?", 1_000_000_000),
-    (r"miljoner|miljon|milj\.?|mnkr|mkr|msek|mn\.?", 1_000_000),
-    (r"tusen|tkr|ksek", 1_000),
+    (r"miljarder|miljard|mdkr|mdr\.?", 1_000_000_000),
+    (r"miljoner|miljon|milj\.?|mnkr|mkr|msek", 1_000_000),
+    (r"tusen(?=\s+(?:kronor|kr|sek)\b)|tkr|ksek", 1_000),
     (r"kronor|kr\.?|sek|:-", 1),
 )
 _UNIT = "|".join(f"(?P<u{i}>{p})" for i, (p, _) in enumerate(_MULTIPLIERS))
+# "2 miljoner invånare" counts people, not money.
+_NOT_MONEY = r"(?!\s+(?:invånare|människor|personer|besökare|deltagare|ton|km|kilometer|timmar))"
 _AMOUNT_RE = re.compile(
-    rf"(?P<lo>{_NUMBER})(?:\s*[-–]\s*(?P<hi>{_NUMBER}))?\s*(?:{_UNIT})(?![a-zåäö])"
+    rf"(?P<lo>{_NUMBER}|{_WORD_NUMBER})(?:\s*[-–]\s*(?P<hi>{_NUMBER}))?\s*(?:{_UNIT})"
+    rf"(?![a-zåäö]){_NOT_MONEY}"
     r"(?P<cur>\s+(?:kronor|kr\b|sek\b|svenska kronor))?"
     r"(?P<foreign>\s*(?:euro|eur\b|€|dollar|usd\b))?",
     re.IGNORECASE,
@@ -305,6 +327,8 @@ _AMOUNT_RE = re.compile(
 
 
 def _to_decimal(number: str) -> Decimal | None:
+    if number.lower() in _WORD_NUMBERS:
+        return Decimal(_WORD_NUMBERS[number.lower()])
     digits = re.sub(r"[ \u00a0\u2009\u202f]", "", number)
     if re.search(r"\.\d{3}(?!\d)", digits):  # 1.000.000: dots group thousands
         digits = digits.replace(".", "")
@@ -364,7 +388,7 @@ def parse_total_budget(text: str | None) -> int | None:
 
 _PERCENT_RE = re.compile(
     r"(?<![\d,])(\d{1,3}(?:,\d+)?)(?:\s*(?:%|procent)?\s*[-–]\s*(\d{1,3}(?:,\d+)?))?"
-    r"\s*(?:%|procent\b)",
+    r"\s*(?:%|procents?\b)",
     re.IGNORECASE,
 )
 
@@ -430,26 +454,36 @@ _PLANNED_RE = re.compile(
 )
 # Cues that the date after them is the opening or the closing day.
 _OPENS_CUE = re.compile(
-    _W + r"(?:öppnar|öppningsdatum|startdatum|öppnas|ansökan öppnar|öppen från|från)(?![\wåäö])",
+    _W + r"(?:ansökan öppnar|öppnar|öppningsdatum|startdatum|öppnas|öppen från|(?:planerar|"
+    r"beräknas|väntas|planeras) att öppna|från)(?![\wåäö])",
     re.IGNORECASE,
 )
 _CLOSES_CUE = re.compile(
-    _W + r"(?:stänger|stängd|stängt för ansökan|stängt|sista ansökningsdag(?:en)?|sista dag|"
-    r"slutdatum|senast|deadline|ansökan stänger|till|t\.o\.m\.?)(?![\wåäö])",
+    _W + r"(?:ansökan stänger|stänger|stängd|stängt för ansökan|stängt|sista ansökningsdag(?:en)?|"
+    r"sista dag(?:en)? för ansökan|sista dag|slutdatum|senast(?! uppdaterad| ändrad| granskad)|"
+    r"deadline|till|t\.o\.m\.?)(?![\wåäö])",
     re.IGNORECASE,
 )
 _UNDECIDED_RE = re.compile(_W + r"(?:ej bestämt|inte bestämt|ej fastställt|preliminärt)", re.I)
+# Between a cue and its date only a clock time, "den", a colon and the like may stand:
+# "stänger kl.16.00 den 1 september 2020", "Ansökan stänger: 15 februari 2024".
+_CUE_GAP = re.compile(
+    r"[\s:,]*(?:(?:(?:kl\.?|klockan)\s*\d{1,2}(?:[.:]\d{2})?|den|är|var|på|preliminärt|"
+    r"cirka|ca\.?|tidigast|senast|för ansökan|för ansökningar|(?:har\s+)?(?:ändrats|ändrat|"
+    r"ändrad|flyttats|flyttat|flyttad)\s+till)[\s:,]*)*",
+    re.IGNORECASE,
+)
 
 
-def _date_after(text: str, cue: re.Match[str], default_year: int, month_only: str) -> str | None:
-    """The date that directly follows a cue (within a few words), not one further on."""
-    tail = text[cue.end() : cue.end() + 60]
-    tail = re.split(r"[.;|·]\s|\s(?=[A-ZÅÄÖ][a-zåäö]+\s*:)", tail, maxsplit=1)[0]
-    dates = find_dates(tail, default_year=default_year, month_only=month_only)
-    if not dates:
-        return None
-    # The date must start close to the cue ("Öppnar 13 januari", "stänger kl.16.00 den 1 sep").
-    return dates[0][1]
+def _index_after(cues: Iterator[re.Match[str]], text: str, dates: list[_Date]) -> int | None:
+    """Index of the first date that directly follows one of the cues, not one further on."""
+    for cue in cues:
+        for i, d in enumerate(dates):
+            if d.pos >= cue.end():
+                if _CUE_GAP.fullmatch(text[cue.end() : d.pos]):
+                    return i
+                break
+    return None
 
 
 def parse_status(text: str | None, *, today: date) -> StatusInfo | None:
@@ -463,22 +497,18 @@ def parse_status(text: str | None, *, today: date) -> StatusInfo | None:
     text = clean_text(text)
     if not text:
         return None
-    year = today.year
-    opens_on = deadline = None
-    for cue in _OPENS_CUE.finditer(text):
-        opens_on = _date_after(text, cue, year, "start")
-        if opens_on:
-            break
-    for cue in _CLOSES_CUE.finditer(text):
-        found = _date_after(text, cue, year, "end")
-        if found and found != opens_on:
-            deadline = found
-            break
-    if opens_on is None and deadline is None:
-        # A period without cue words: "1 mars–3 april 2023".
-        start, end = parse_date_range(text, default_year=year)
-        if start:
-            opens_on, deadline = start, end
+    starts = _located_dates(text, today.year, "start")
+    ends = _located_dates(text, today.year, "end")
+    first = _index_after(_OPENS_CUE.finditer(text), text, starts)
+    last = _index_after(_CLOSES_CUE.finditer(text), text, ends)
+    if first is None and last is None and starts and starts[0].to_next:
+        first = 0  # a period without cue words: "var öppen 1 mars–3 april 2023"
+    if first is not None and last in (None, first) and starts[first].to_next:
+        last = first + 1  # "Öppen 1–3 april", "från 1 mars till 3 april"
+    if last == first:
+        last = None  # one date read by both cues ("från 1 mars")
+    opens_on = starts[first].iso if first is not None else None
+    deadline = ends[last].iso if last is not None else None
     by_dates = status_from_dates(opens_on, deadline, today)
 
     if _CLOSED_RE.search(text):
@@ -508,6 +538,7 @@ def parse_status(text: str | None, *, today: date) -> StatusInfo | None:
 # Browsers drop tabs and newlines anywhere in a URL and C0 controls and spaces at its ends.
 _URL_JUNK = re.compile(r"[\x00-\x1f\x7f]")
 _URL_EDGES = "".join(map(chr, range(0x21))) + "\x7f"
+_HAS_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
 _URL_SAFE = "/%:@!$&'()*+,;=-._~?"
 
 
@@ -524,9 +555,8 @@ def safe_url(href: str | None, base: str | None = None) -> str | None:
     href = _URL_JUNK.sub("", href.strip(_URL_EDGES))
     if not href:
         return None
-    if base:
-        base = _URL_JUNK.sub("", base.strip(_URL_EDGES))
-        href = urljoin(base, href)
+    if base and not _HAS_SCHEME.match(href):
+        href = urljoin(_URL_JUNK.sub("", base.strip(_URL_EDGES)), href)
     try:
         parts = urlsplit(href)
         port = parts.port
@@ -569,4 +599,5 @@ def header_safe(text: str | None) -> str:
     previous = None
     while previous != text:
         previous, text = text, _ENCODED_WORD.sub(" ", text)
-    return clean_text(text)
+    # What is left of a broken or nested encoded-word must not start a new one.
+    return clean_text(text.replace("=?", "= ?"))

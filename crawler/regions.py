@@ -93,6 +93,8 @@ MUNICIPALITY_COUNTY: dict[str, str] = {
     ),
 }  # fmt: skip
 
+_MUNICIPALITY_KEYS = {name.lower(): county for name, county in MUNICIPALITY_COUNTY.items()}
+
 # Other names of the same areas, lower case (the regions' own names and older forms).
 _ALIASES: dict[str, str] = {
     "sörmland": "Södermanland",
@@ -124,7 +126,7 @@ _CANONICAL: dict[str, str] = {
 # Words around an area's name that do not change which area it is. Applied repeatedly, so
 # "Länsstyrelsen i Kronobergs län" and "ESF-region Småland och Öarna" both reduce to the name.
 _PREFIX = re.compile(
-    r"^(?:länsstyrelsen\s+(?:i\s+)?|region(?:en)?\s+|esf\+?[-\s]*(?:region(?:en)?\s*)?|"
+    r"^(?:länsstyrelsen\s+(?:i\s+)?|region(?:en)?(?:\s*:\s*|\s+)|esf\+?[-\s]*(?:region(?:en)?\s*)?|"
     r"regionkontor(?:et)?\s+|landstinget\s+(?:i\s+)?|hela\s+(?=\S+s län$))",
 )
 _SUFFIX = re.compile(r"(?:\s+län|\s+regionen|\s+region|\s*\(.*\)|[.,:;])$")
@@ -171,11 +173,11 @@ def county_of_municipality(name: str | None) -> str | None:
     """The county of a municipality ("Växjö kommun" -> "Kronoberg"), if we know it."""
     if not name:
         return None
-    key = re.sub(r"\s+(?:kommun|stad)$", "", clean_text(name), flags=re.IGNORECASE)
-    for municipality, county in MUNICIPALITY_COUNTY.items():
-        if municipality.lower() == key.lower():
-            return county
-    return None
+    key = re.sub(r"\s+(?:kommun|stad)$", "", clean_text(name), flags=re.IGNORECASE).lower()
+    # "Älmhults kommun", "Tingsryds kommun": the official names use the genitive.
+    return _MUNICIPALITY_KEYS.get(key) or (
+        _MUNICIPALITY_KEYS.get(key[:-1]) if key[-1:] == "s" else None
+    )
 
 
 def region_covers(regions: Iterable[str | None], county: str) -> bool:

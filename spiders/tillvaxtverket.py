@@ -1,7 +1,93 @@
-"""Spider kind `tillvaxtverket` (stub; being written)."""
+"""Tillväxtverket (SiteVision): a paginated listing -> call pages (funders.md §2).
 
-from spiders._base import CallSpider
+A call page has its title, then a list whose first item is the status with a date ("Stängd 19
+mars 2024", "Öppnar 13 januari 2026", "Öppen" + "Sista ansökningsdag ...") and whose other items
+are regions ("Region Kronoberg", "Blekinge"), a lead paragraph, and fixed question headings;
+the budget and funding rate are prose under "Hur mycket kan ni få i stöd?". Change-log lines
+("Utlysning uppdaterad 2023-12-15, öppningsdatum ändrat till 13 februari.") are kept in the
+summary and fill in a date the status list lacks.
+"""
+
+import re
+
+from crawler.normalize import parse_date, parse_percent, parse_total_budget
+from crawler.regions import normalize_region
+from spiders._base import CallSpider, content_root, first
+from spiders._labels import label_values, text_lines
+
+QUESTIONS = {
+    "applicants": ["Vem kan söka?"],
+    "purpose": ["Vad kan ni söka för?"],
+    "money": ["Hur mycket kan ni få i stöd?", "Hur mycket kan ni få?"],
+    "about": ["Vad handlar erbjudandet om?"],
+}
+STATUS = re.compile(
+    r"^(?:Öppnar|Öppen|Öppet|Stängd|Stängt|Stänger|Sista ansökningsdag|Planerad|Kommande)\b",
+    re.IGNORECASE,
+)
+UPDATED = re.compile(r"^Utlysning(?:en)? uppdaterad\b", re.IGNORECASE)
+PUBLISHED = re.compile(r"^Publicerad\b", re.IGNORECASE)
 
 
 class TillvaxtverketSpider(CallSpider):
     kind = "tillvaxtverket"
+
+    def parse_call(self, response):
+        root = content_root(response)
+        lines = [line.text for line in text_lines(root)]
+        answers = label_values(root, QUESTIONS)
+        status_at = next((i for i, t in enumerate(lines) if STATUS.match(t)), None)
+        if status_at is None and len(answers) < 2:
+            return
+        states, regions, rest = _status_and_regions(lines, status_at)
+        info = self.status_info(". ".join(states)) if states else None
+        updates = [t for t in lines if UPDATED.match(t)]
+        changed = _dates_from_updates(updates)
+        yield self.make_call(
+            response,
+            title=self.page_title(response),
+            summary=" ".join([first(_lead(rest), answers.get("about"), ""), *updates]),
+            status=info.status if info else "unknown",
+            opens_on=first(info and info.opens_on, changed.get("opens_on")),
+            deadline=first(info and info.deadline, changed.get("deadline")),
+            regions=regions,
+            budget_sek=parse_total_budget(answers.get("money")),
+            cofinancing=parse_percent(answers.get("money")),
+            applicants=answers.get("applicants"),
+            published_on=parse_date(next((t for t in lines if PUBLISHED.match(t)), None)),
+        )
+
+
+def _status_and_regions(lines: list[str], at: int | None) -> tuple[list[str], list[str], list]:
+    """The status lines, the region lines right after them, and the lines that follow."""
+    if at is None:
+        return [], [], lines[1:]
+    index, states, regions = at, [], []
+    while index < len(lines) and STATUS.match(lines[index]):
+        states.append(lines[index])
+        index += 1
+    while index < len(lines) and normalize_region(lines[index]):
+        regions.append(lines[index])
+        index += 1
+    return states, regions, lines[index:]
+
+
+def _lead(lines: list[str]) -> str:
+    """The lead paragraph: the first line of real prose after the status list."""
+    return next((t for t in lines if len(t) > 60 and not UPDATED.match(t)), "")
+
+
+def _dates_from_updates(updates: list[str]) -> dict[str, str]:
+    """Dates a change-log line moves ("sista ansökningsdag ändrat till 3 december")."""
+    found: dict[str, str] = {}
+    for line in updates:
+        stamp = parse_date(line)
+        year = int(stamp[:4]) if stamp else None
+        for field, cue in (("opens_on", r"öppn\w*"), ("deadline", r"sista ansökningsdag|stäng\w*")):
+            m = re.search(rf"(?:{cue})\s+ändra\w*\s+till\s+(.{{3,30}})", line, re.IGNORECASE)
+            moved = parse_date(m[1], default_year=year) if m else None
+            if moved and stamp and moved < stamp:  # "ändrat till 13 februari" in the next year
+                moved = parse_date(m[1], default_year=year + 1)
+            if moved:
+                found[field] = moved
+    return found

@@ -29,7 +29,7 @@ from crawler.config import REPO_ROOT, ConfigError, Source, SourcesConfig, load_s
 from crawler.source_report import SourceReport
 from crawler.storage import now_iso, open_db, record_run
 
-__all__ = ["SourceReport", "run_crawl", "select_sources"]
+__all__ = ["SourceReport", "crawl_log_path", "run_crawl", "select_sources"]
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
@@ -53,12 +53,13 @@ def run_crawl(
     only: Sequence[str] | None = None,
     today: str | date | None = None,
     *,
-    log_level: str = "WARNING",
+    log_to_stderr: bool = False,
     timeout: float | None = None,
     settings: dict[str, Any] | None = None,
 ) -> list[SourceReport]:
     """Crawl the selected enabled sources into ``db_path``; one report per source, in config
-    order. ``settings`` overrides Scrapy settings (tests use it for short timeouts)."""
+    order. Scrapy's log goes to ``crawl_log_path(db_path)`` unless ``log_to_stderr``;
+    ``settings`` overrides Scrapy settings (tests use it for short timeouts)."""
     config = load_sources(sources_path)
     selected = select_sources(config, only)
     today_text = _iso_day(today)
@@ -69,7 +70,7 @@ def run_crawl(
             "sources_path": str(Path(config.path).resolve()),
             "only": [s.id for s in selected],
             "today": today_text,
-            "log_level": log_level,
+            "log_file": None if log_to_stderr else str(crawl_log_path(db_path).resolve()),
             "settings": settings or {},
             "reports_path": str(Path(tmp) / "reports.jsonl"),
         }
@@ -101,6 +102,12 @@ def run_crawl(
             by_source[source.id] = report
         db.close()
     return [by_source[s.id] for s in selected]
+
+
+def crawl_log_path(db_path: str | Path) -> Path:
+    """Where the last crawl's full Scrapy log is kept: next to the database."""
+    db = Path(db_path)
+    return db.parent / f"{db.name}.crawl.log"
 
 
 def _iso_day(today: str | date | None) -> str | None:
@@ -151,7 +158,7 @@ def _child(job_path: Path) -> int:
         sources_path=job["sources_path"],
         today=job["today"],
         reports_path=job["reports_path"],
-        log_level=job["log_level"],
+        log_file=job["log_file"],
     )
     settings.setdict({**overrides, **job["settings"]}, priority="cmdline")
     config = load_sources(job["sources_path"])

@@ -86,10 +86,11 @@ def run_settings(
     sources_path: str | Path | None = None,
     today: str | None = None,
     reports_path: str | Path | None = None,
-    log_level: str = "WARNING",
+    log_file: str | Path | None = None,
 ) -> dict[str, Any]:
     """Per-run settings on top of this module: politeness from the sources file, the database,
-    the HTTP cache beside it, the day the spiders judge statuses by."""
+    the HTTP cache beside it, the day the spiders judge statuses by. With ``log_file`` the
+    Scrapy log goes there (overwritten each run) instead of to stderr."""
     config = load_sources(sources_path)
     db = Path(db_path).resolve()
     return {
@@ -103,5 +104,6 @@ def run_settings(
         "UTLYS_SOURCES": str(Path(sources_path).resolve()) if sources_path else None,
         "UTLYS_TODAY": today,
         "UTLYS_REPORTS": str(reports_path) if reports_path else None,
-        "LOG_LEVEL": log_level,
+        "LOG_FILE": str(log_file) if log_file else None,
+        "LOG_FILE_APPEND": False,
     }

@@ -124,6 +124,9 @@ _DATE_RE = re.compile(
             rf"{_MONTH_END}{_YEAR.format('mry')})",
             # Maj 2023 (month only)
             rf"(?P<mon>(?<![\wåäö])(?P<mm>{_MONTH}){_MONTH_END}{_YEAR.format('my')})",
+            # 15/3 2024, 15/3-2024, 15.3.2024: only with a year, so "24/7" stays no date
+            r"(?P<num>(?<![\d/.])(?P<nd>[0-3]?\d)(?:/(?P<nm>[01]?\d)[/\s-]|"
+            r"\.(?P<nm2>[01]?\d)\.)(?P<ny>(?:19|20)\d\d)(?![\d/.]))",
         )
     ),
     re.IGNORECASE,
@@ -161,6 +164,9 @@ def _scan(text: str) -> Iterator[_Found]:
             yield _Found(*at, year("dy"), ((month, int(m["d1"])), (month, int(m["d2"]))))
         elif m["long"]:
             yield _Found(*at, year("ly"), ((_MONTHS[m["lm"].lower()], int(m["ld"])),))
+        elif m["num"]:
+            month = int(m["nm"] or m["nm2"])
+            yield _Found(*at, int(m["ny"]), ((month, int(m["nd"])),))
         elif m["mr"]:
             months = (_MONTHS[m["mr1"].lower()], None), (_MONTHS[m["mr2"].lower()], None)
             yield _Found(*at, year("mry"), months)
@@ -469,7 +475,8 @@ _UNDECIDED_RE = re.compile(_W + r"(?:ej bestämt|inte bestämt|ej fastställt|pr
 # "stänger kl.16.00 den 1 september 2020", "Ansökan stänger: 15 februari 2024".
 _CUE_GAP = re.compile(
     r"[\s:,]*(?:(?:(?:kl\.?|klockan)\s*\d{1,2}(?:[.:]\d{2})?|den|är|var|på|preliminärt|"
-    r"cirka|ca\.?|tidigast|senast|för ansökan|för ansökningar|(?:har\s+)?(?:ändrats|ändrat|"
+    r"cirka|ca\.?|tidigast|senast|för ansökan|för ansökningar|att (?:an)?söka|i|under|om|"
+    r"i (?:början|mitten|slutet) av|(?:har\s+)?(?:ändrats|ändrat|"
     r"ändrad|flyttats|flyttat|flyttad)\s+till)[\s:,]*)*",
     re.IGNORECASE,
 )
@@ -595,9 +602,10 @@ def header_safe(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = _CONTROL.sub(" ", text)
+    # Invisible characters go first: "=\u00ad?" must not turn into "=?" after the check.
+    text = clean_text(_CONTROL.sub(" ", text))
     previous = None
     while previous != text:
         previous, text = text, _ENCODED_WORD.sub(" ", text)
     # What is left of a broken or nested encoded-word must not start a new one.
-    return clean_text(text.replace("=?", "= ?"))
+    return _SPACE_RUN.sub(" ", text.replace("=?", "= ?")).strip()

@@ -159,13 +159,35 @@ def normalize_region(text: str | None) -> str | None:
     return None
 
 
+_LIST_SEP = re.compile(r"\s*[,;/]\s*")
+_AND_SEP = re.compile(r"\s+(?:och|samt|&)\s+", re.IGNORECASE)
+
+
+def _areas_in(item: str) -> list[str]:
+    """The areas in one list item, which may name several ("Blekinge och Skåne",
+    "Jönköpings, Kronobergs, Kalmar och Gotlands län"). The whole item is tried first, so
+    "Småland och Öarna" stays one ESF region."""
+    whole = normalize_region(item)
+    if whole:
+        return [whole]
+    found: list[str] = []
+    for piece in _LIST_SEP.split(clean_text(item)):
+        name = normalize_region(piece)
+        parts = [name] if name else map(normalize_region, _AND_SEP.split(piece))
+        found.extend(part for part in parts if part)
+    return found
+
+
 def normalize_regions(items: Iterable[str | None]) -> list[str]:
-    """Canonical areas of a list, without duplicates and non-areas, in the order given."""
+    """Canonical areas of a list, without duplicates and non-areas, in the order given.
+
+    An item that names several areas gives them all; items that name none are dropped.
+    """
     out: list[str] = []
     for item in items:
-        name = normalize_region(item)
-        if name and name not in out:
-            out.append(name)
+        for name in _areas_in(item or ""):
+            if name not in out:
+                out.append(name)
     return out
 
 

@@ -65,6 +65,12 @@ from crawler.normalize import find_dates, parse_date, parse_date_range, parse_ti
         ("Programområde 2.3 Öka övergångarna till arbete", None, None),
         ("Utlysning 2019/00316", None, None),
         ("kl. 16.00", None, None),
+        # numeric Swedish dates, only with a year
+        ("senast 15/3 2024", None, "2024-03-15"),
+        ("15/3-2024", None, "2024-03-15"),
+        ("15.3.2024", None, "2024-03-15"),
+        ("Telefonen är öppen 24/7", None, None),
+        ("Programområde 2.3 2024", None, None),
         # impossible dates are not dates
         ("31 februari 2024", None, None),
         ("2024-13-01", None, None),

@@ -83,6 +83,24 @@ def test_normalize_regions_drops_non_areas_and_duplicates_in_order():
     assert normalize_regions(items) == ["Kronoberg", "Blekinge", "Skåne"]
 
 
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        (
+            "Jönköpings, Kronobergs, Kalmar och Gotlands län",
+            ["Jönköping", "Kronoberg", "Kalmar", "Gotland"],
+        ),
+        ("Blekinge och Skåne", ["Blekinge", "Skåne"]),
+        ("Kronoberg/Kalmar", ["Kronoberg", "Kalmar"]),
+        ("Småland och Öarna, Sydsverige", ["Småland och Öarna", "Sydsverige"]),
+        ("Småland och Öarna", ["Småland och Öarna"]),
+        ("Företag och organisationer", []),
+    ],
+)
+def test_normalize_regions_splits_an_item_that_names_several_areas(item, expected):
+    assert normalize_regions([item]) == expected
+
+
 def test_every_county_and_esf_region_normalises_to_itself():
     for name in (*COUNTIES, *ESF_REGIONS, NATIONAL):
         assert normalize_region(name) == name

@@ -84,6 +84,13 @@ def today() -> date:
             "Utlysningen stänger kl.16.00 den 1 september 2020",
             StatusInfo("closed", None, "2020-09-01"),
         ),
+        # words between the cue and its date
+        ("Utlysningen öppnar i maj 2027", StatusInfo("planned", "2027-05-01")),
+        ("Öppnar preliminärt i början av maj 2027", StatusInfo("planned", "2027-05-01")),
+        ("Sista dag att ansöka är den 15 mars 2027", StatusInfo("open", None, "2027-03-15")),
+        ("Öppningsdatum ändrat till 13 februari 2027", StatusInfo("planned", "2027-02-13")),
+        # a date further on does not belong to the cue
+        ("Stänger snart. Beslut meddelas 15 mars 2027", None),
         # a period without cue words
         ("Öppen 1–3 december 2026", StatusInfo("open", "2026-12-01", "2026-12-03")),
         ("från 1 december till 3 april 2027", StatusInfo("planned", "2026-12-01", "2027-04-03")),

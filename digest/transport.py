@@ -78,9 +78,15 @@ class Transport(Protocol):
 
 
 def message_bytes(msg: EmailMessage) -> bytes:
-    """The message as it goes on the wire and into an .eml file: CRLF line ends, as smtplib does."""
+    """The message as it goes on the wire and into an .eml file: CRLF line ends, as smtplib does.
+
+    Headers are folded at RFC 5322's 998-character limit instead of 78: the email package turns
+    an unfoldable long URL (List-Unsubscribe) into encoded-words at 78, which mail clients then
+    cannot use. Bodies are encoded when they are set, so this does not touch them.
+    """
     buffer = BytesIO()
-    BytesGenerator(buffer, policy=msg.policy.clone(linesep="\r\n")).flatten(msg)
+    generator_policy = msg.policy.clone(linesep="\r\n", max_line_length=998)
+    BytesGenerator(buffer, policy=generator_policy).flatten(msg)
     return buffer.getvalue()
 
 

@@ -1,0 +1,322 @@
+"""What goes into one municipality's digest for one month.
+
+"New" and "changed" are judged against what the municipality was actually told: every sent
+digest keeps a snapshot of its calls (deadline, status, gone) in ``deliveries.items``. A call
+told before is reported again only when its deadline moved, it reopened or it closed early; a
+matching call never told is new. A municipality that never got a digest is told every open
+match. Calls are read from the database only; nothing here writes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from crawler.model import Call
+from crawler.normalize import safe_url
+from crawler.storage import row_to_call
+from digest import swedish
+
+CLOSING_DAYS = 45
+OTHER_LIMIT = 40
+SUMMARY_CHARS = 300
+WATCHED_FIELDS = ("deadline", "status", "gone")
+
+
+@dataclass
+class Item:
+    """A call as one municipality sees it, with everything the templates show."""
+
+    call: Call
+    url: str | None
+    today: date
+    review: str | None = None  # approved / pending, None when the call is not matched
+    reasons: list[str] = field(default_factory=list)
+    note: str | None = None
+    score: float = 0.0
+    changes: list[str] = field(default_factory=list)
+    gone: bool = False
+
+    @property
+    def days_left(self) -> int | None:
+        return swedish.days_left(self.call.deadline, self.today)
+
+    @property
+    def title(self) -> str:
+        """One line: a scraped title with line breaks must not break the plain-text layout."""
+        return " ".join(self.call.title.split()) or "(utan titel)"
+
+    @property
+    def deadline_text(self) -> str:
+        """"1 december 2026 kl. 16.00 (8 dagar kvar)", or "löpande" for standing programmes."""
+        call = self.call
+        if not call.deadline:
+            return "löpande" if self.standing else "inte angiven"
+        text = swedish.datum(call.deadline)
+        if call.deadline_time:
+            text += " " + swedish.time_text(call.deadline_time)
+        left = swedish.days_left_text(self.days_left)
+        return f"{text} ({left})" if left else text
+
+    @property
+    def summary_text(self) -> str:
+        """The call's summary cut at a word near 300 characters: enough to decide whether to
+        click, short enough for a mail that lists many calls."""
+        text = " ".join(self.call.summary.split())
+        if len(text) <= SUMMARY_CHARS:
+            return text
+        return text[:SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",.;:") + " …"
+
+    @property
+    def status_text(self) -> str:
+        return swedish.status_text(self.call.status)
+
+    @property
+    def budget_text(self) -> str:
+        return swedish.kronor(self.call.budget_sek)
+
+    @property
+    def regions_text(self) -> str:
+        return ", ".join(self.call.regions)
+
+    @property
+    def unreviewed(self) -> bool:
+        return self.review == "pending"
+
+    @property
+    def standing(self) -> bool:
+        return self.call.status == "standing"
+
+    def snapshot(self, section: str) -> dict[str, Any]:
+        return {
+            "id": self.call.id,
+            "section": section,
+            "deadline": self.call.deadline,
+            "status": self.call.status,
+            "gone": int(self.gone),
+        }
+
+
+@dataclass
+class DigestContent:
+    municipality: str
+    period: str
+    today: date
+    new: list[Item] = field(default_factory=list)
+    changed: list[Item] = field(default_factory=list)
+    closing: list[Item] = field(default_factory=list)
+    other: list[Item] = field(default_factory=list)
+    closing_days: int = CLOSING_DAYS
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing new for this municipality: reminders and other calls alone make no mail."""
+        return not self.new and not self.changed
+
+    @property
+    def matched(self) -> list[Item]:
+        """The matched calls whose deadlines go into the calendar attachment."""
+        seen: dict[str, Item] = {}
+        for item in self.new + self.changed + self.closing:
+            seen.setdefault(item.call.id, item)
+        return list(seen.values())
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        """What this digest tells, to compare against next month."""
+        rows = [i.snapshot("new") for i in self.new]
+        rows += [i.snapshot("changed") for i in self.changed]
+        rows += [i.snapshot("closing") for i in self.closing]
+        rows += [i.snapshot("other") for i in self.other]
+        unique: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            unique.setdefault(row["id"], row)
+        return list(unique.values())
+
+
+def digest_content(
+    db: Database,
+    municipality: str,
+    period: str,
+    *,
+    today: date,
+    include_pending: bool = False,
+    closing_days: int = CLOSING_DAYS,
+    other_limit: int = OTHER_LIMIT,
+) -> DigestContent:
+    """Choose the calls of one municipality's digest; rejected matches never get in."""
+    start, end = swedish.parse_period(period)
+    content = DigestContent(municipality, period, today, closing_days=closing_days)
+    states = ("approved", "pending") if include_pending else ("approved",)
+    told = told_snapshots(db, municipality, period)
+    all_matched = {
+        row["call_id"]
+        for row in db.execute_returning_dicts(
+            "select call_id from matches where municipality = ? collate nocase", [municipality]
+        )
+    }
+    rows = db.execute_returning_dicts(
+        "select m.review as m_review, m.reasons as m_reasons, m.note as m_note,"
+        " m.score as m_score, c.* from matches m join calls c on c.id = m.call_id"
+        f" where m.municipality = ? collate nocase and m.review in ({_marks(states)})",
+        [municipality, *states],
+    )
+    horizon = today + timedelta(days=closing_days)
+    for row in rows:
+        item = _item(row, today)
+        item.review = row["m_review"]
+        item.reasons = _json_list(row["m_reasons"])
+        item.note = (row["m_note"] or "").strip() or None
+        item.score = float(row["m_score"] or 0)
+        now = _state(row)
+        live = _live(now, today)
+        if item.call.id in told:
+            item.changes = describe_changes(told[item.call.id], now, today)
+            if item.changes:
+                content.changed.append(item)
+        else:
+            first_seen = _date(row["first_seen"])
+            if first_seen is not None and first_seen < start:
+                before = _state_before(db, item.call.id, now, start, end)
+                item.changes = describe_changes(before, now, today) if before != now else []
+            if live:
+                content.new.append(item)
+            elif item.changes:
+                content.changed.append(item)
+        deadline = _date(item.call.deadline)
+        if live and deadline is not None and today <= deadline <= horizon:
+            content.closing.append(item)
+    shown = {i.call.id for i in content.new + content.changed}
+    other_rows = db.execute_returning_dicts(
+        "select * from calls where gone = 0 and coalesce(status, '') != 'closed'"
+        " and substr(first_seen, 1, 10) between ? and ?",
+        [start.isoformat(), end.isoformat()],
+    )
+    for row in other_rows:
+        if row["id"] in all_matched or row["id"] in told or row["id"] in shown:
+            continue
+        if _live(_state(row), today):
+            content.other.append(_item(row, today))
+    content.new.sort(key=_by_deadline)
+    content.changed.sort(key=_by_deadline)
+    content.closing.sort(key=_by_deadline)
+    content.other.sort(key=_by_deadline)
+    content.other = content.other[:other_limit]
+    return content
+
+
+def told_snapshots(db: Database, municipality: str, period: str) -> dict[str, dict[str, Any]]:
+    """Each call's state as last told to the municipality in a sent digest of an earlier month."""
+    told: dict[str, dict[str, Any]] = {}
+    rows = db.execute_returning_dicts(
+        "select items from deliveries where kind = 'digest' and status = 'sent'"
+        " and municipality = ? collate nocase and period < ? and items is not null"
+        " order by period, id",
+        [municipality, period],
+    )
+    for row in rows:
+        for entry in json.loads(row["items"]):
+            told[entry["id"]] = {k: entry.get(k) for k in WATCHED_FIELDS}
+    return told
+
+
+def describe_changes(before: dict[str, Any], now: dict[str, Any], today: date) -> list[str]:
+    """The changes a reader cares about, as Swedish sentences: a moved deadline, a reopened
+    call, a call closed before its deadline, a planned call that opened."""
+    changes: list[str] = []
+    was_live = _live(before, today, ignore_deadline=True)
+    is_live = _live(now, today, ignore_deadline=True)
+    if before.get("deadline") != now.get("deadline"):
+        old, new = before.get("deadline"), now.get("deadline")
+        if old and new:
+            changes.append(
+                f"Sista ansökningsdag har ändrats från {swedish.datum(old)} "
+                f"till {swedish.datum(new)}."
+            )
+        elif new:
+            changes.append(f"Sista ansökningsdag är nu satt till {swedish.datum(new)}.")
+        else:
+            changes.append("Sista ansökningsdagen är inte längre angiven.")
+    if not was_live and is_live:
+        changes.append("Utlysningen har öppnat igen.")
+    elif was_live and not is_live:
+        deadline = _date(before.get("deadline"))
+        if deadline is None or deadline >= today:
+            if now.get("gone"):
+                changes.append("Utlysningen har tagits bort från finansiärens webbplats.")
+            else:
+                changes.append("Utlysningen har stängts före sista ansökningsdag.")
+    elif before.get("status") == "planned" and now.get("status") == "open":
+        changes.append("Utlysningen har öppnat för ansökningar.")
+    return changes
+
+
+def _state_before(
+    db: Database, call_id: str, now: dict[str, Any], start: date, end: date
+) -> dict[str, Any]:
+    """The watched fields as they were when the period began, from ``call_changes``."""
+    before = dict(now)
+    rows = db.execute_returning_dicts(
+        "select field, old from call_changes where call_id = ? and field in ('deadline',"
+        " 'status', 'gone') and substr(seen_at, 1, 10) between ? and ? order by id desc",
+        [call_id, start.isoformat(), end.isoformat()],
+    )
+    for row in rows:  # newest first, so the earliest change's old value wins
+        value = row["old"]
+        before[row["field"]] = int(value or 0) if row["field"] == "gone" else value
+    return before
+
+
+def _item(row: dict[str, Any], today: date) -> Item:
+    call = row_to_call(row)
+    return Item(call=call, url=safe_url(call.url), today=today, gone=bool(row.get("gone")))
+
+
+def _state(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "deadline": row.get("deadline"),
+        "status": row.get("status"),
+        "gone": int(row.get("gone") or 0),
+    }
+
+
+def _live(state: dict[str, Any], today: date, *, ignore_deadline: bool = False) -> bool:
+    if state.get("gone") or state.get("status") == "closed":
+        return False
+    if ignore_deadline:
+        return True
+    deadline = _date(state.get("deadline"))
+    return deadline is None or deadline >= today
+
+
+def _by_deadline(item: Item) -> tuple:
+    deadline = item.call.deadline or "9999-12-31"
+    return (deadline, -item.score, item.call.title.casefold())
+
+
+def _date(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _json_list(value: Any) -> list[str]:
+    if not value:
+        return []
+    try:
+        parsed = json.loads(value)
+    except (TypeError, json.JSONDecodeError):
+        return [str(value)]
+    if isinstance(parsed, list):
+        return [str(v) for v in parsed]
+    return [str(parsed)]
+
+
+def _marks(values: tuple[str, ...]) -> str:
+    return ", ".join("?" for _ in values)

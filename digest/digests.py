@@ -1,0 +1,242 @@
+"""Building the month's digests: content -> templates -> messages -> the deliveries ledger.
+
+Building sends nothing. It shows what ``send`` would send, and it can run any number of times:
+messages already sent are never rebuilt, and a municipality with nothing new gets no mail.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from email.message import EmailMessage
+from email.utils import parseaddr
+from typing import Any
+
+from sqlite_utils import Database
+
+from crawler.needs import Inventory, Subscriber
+from digest import delivery, swedish
+from digest.content import DigestContent, digest_content
+from digest.delivery import Outgoing
+from digest.message import (
+    Attachment,
+    build_message,
+    deadlines_ics,
+    ics_attachment,
+    make_message_id,
+    slug,
+)
+from digest.options import DigestOptions, digest_options, smtp_section
+from digest.render import render_pair
+from digest.subscribers import recipients
+from digest.transport import sender_from_settings
+
+log = logging.getLogger(__name__)
+
+MANAGE_TEXT = (
+    "Vill ni ändra vilka behov ni bevakas för, eller lägga till eller ta bort mottagare? "
+    "Svara på det här mejlet eller kontakta samordnaren."
+)
+
+
+@dataclass
+class BuildReport:
+    kind: str
+    period: str
+    built: list[tuple[str, str, str]] = field(default_factory=list)  # (audience, to, subject)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (audience, why)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        out = [f"{self.kind} {self.period}: {len(self.built)} message(s) ready to send"]
+        for audience, to, subject in self.built:
+            out.append(f"  would send to {to} ({audience}): {subject}")
+        for audience, why in self.skipped:
+            out.append(f"  skipped {audience}: {why}")
+        if self.counts.get("kept"):
+            out.append(f"  {self.counts['kept']} already sent or held, left untouched")
+        if self.counts.get("dropped"):
+            out.append(f"  {self.counts['dropped']} earlier built message(s) no longer wanted")
+        return out
+
+
+def compose(
+    *,
+    kind: str,
+    period: str,
+    audience: str,
+    recipient: Subscriber,
+    subject: str,
+    html: str,
+    text: str,
+    sender: tuple[str | None, str],
+    reply_to: str | None,
+    unsubscribe: str | None,
+    attachments: list[Attachment],
+    when: datetime,
+) -> EmailMessage:
+    list_name = "Månadsbrev" if audience == "*" else f"Utlysningar {audience}"
+    domain = sender[1].rpartition("@")[2] or "utlys.invalid"
+    return build_message(
+        sender=sender,
+        to=(recipient.email, recipient.name),
+        subject=subject,
+        text=text,
+        html=html,
+        message_id=make_message_id(kind, period, audience, recipient.email, domain),
+        when=when,
+        reply_to=reply_to,
+        list_id=f"{list_name} <{kind}.{slug(audience if audience != '*' else 'alla')}.{domain}>",
+        unsubscribe=unsubscribe,
+        attachments=attachments,
+    )
+
+
+def sender_of(settings: dict[str, Any], inventory: Inventory) -> tuple[str | None, str]:
+    """(display name, address) of the From: ``smtp.from`` when set, else the coordinator's
+    address under the organisation's name."""
+    smtp = smtp_section(settings)
+    coordinator = inventory.coordinator
+    if smtp.get("from") or coordinator is None:
+        name, email = parseaddr(sender_from_settings(smtp, None))
+        return (name or None, email)
+    return (coordinator.organisation, coordinator.email)
+
+
+def digest_subject(municipality: str, period: str) -> str:
+    return f"Utlysningar för {municipality} – {swedish.month_name(period)}"
+
+
+def preheader(content: DigestContent) -> str:
+    parts = []
+    if content.new:
+        parts.append(_count(len(content.new), "ny utlysning", "nya utlysningar") + " för er")
+    if content.changed:
+        parts.append(_count(len(content.changed), "ändrad utlysning", "ändrade utlysningar"))
+    if content.closing:
+        parts.append(f"{len(content.closing)} med sista ansökningsdag inom {content.closing_days}")
+        parts[-1] += " dagar"
+    return (", ".join(parts) + ".") if parts else ""
+
+
+def render_digest(
+    content: DigestContent,
+    *,
+    inventory: Inventory,
+    recipient: str,
+    unsubscribe: str | None,
+    pending_shown: bool,
+) -> tuple[str, str]:
+    """HTML and text of one municipality's digest for one recipient (the footer names them)."""
+    coordinator = inventory.coordinator
+    return render_pair(
+        "digest",
+        d=content,
+        title=digest_subject(content.municipality, content.period),
+        kicker=coordinator.organisation if coordinator else "Utlysningar",
+        preheader=preheader(content),
+        organisation=coordinator.organisation if coordinator else "samordnaren",
+        coordinator=coordinator,
+        manage_text=MANAGE_TEXT,
+        recipient=recipient,
+        audience=f" för {content.municipality}",
+        unsubscribe_url=unsubscribe,
+        pending_shown=pending_shown and any(i.unreviewed for i in content.matched),
+    )
+
+
+def build_digests(
+    db: Database,
+    inventory: Inventory,
+    period: str,
+    *,
+    settings: dict[str, Any],
+    today: date,
+    now: datetime | None = None,
+) -> BuildReport:
+    """Render every municipality's digest for the period into ``deliveries`` (status built)."""
+    swedish.parse_period(period)
+    options = digest_options(settings)
+    sender = sender_of(settings, inventory)
+    when = now or datetime.now(UTC)
+    report = BuildReport(kind="digest", period=period)
+    outgoing: list[Outgoing] = []
+    for municipality in inventory.municipalities:
+        name = municipality.name
+        content = digest_content(
+            db,
+            name,
+            period,
+            today=today,
+            include_pending=options.include_pending,
+            closing_days=options.closing_days,
+            other_limit=options.other_limit,
+        )
+        if content.is_empty:
+            report.skipped.append((name, "nothing new (no mail)"))
+            log.info("digest %s %s: skipped, nothing new", period, name)
+            continue
+        subs = recipients(db, inventory, name)
+        if not subs:
+            report.skipped.append((name, "no active subscribers"))
+            log.info("digest %s %s: skipped, no subscribers", period, name)
+            continue
+        outgoing.extend(_digest_messages(content, subs, inventory, options, sender, when))
+    for out in outgoing:
+        report.built.append((out.municipality, out.recipient, out.subject))
+    report.counts = delivery.record(db, outgoing, kind="digest", period=period)
+    return report
+
+
+def _digest_messages(
+    content: DigestContent,
+    subs: list[Subscriber],
+    inventory: Inventory,
+    options: DigestOptions,
+    sender: tuple[str | None, str],
+    when: datetime,
+) -> list[Outgoing]:
+    coordinator = inventory.coordinator
+    ics = deadlines_ics(
+        (
+            (i.call.id, i.call.title, i.call.funder, i.call.deadline, i.call.deadline_time, i.url)
+            for i in content.matched
+        ),
+        name=f"Utlysningar {content.municipality}",
+        today=content.today,
+    )
+    attachments = [ics_attachment(ics, f"utlysningar-{content.period}.ics")] if ics else []
+    items = content.snapshot()
+    out = []
+    for sub in subs:
+        link = options.unsubscribe_link(
+            content.municipality, sub.email, coordinator.email if coordinator else None
+        )
+        html, text = render_digest(
+            content,
+            inventory=inventory,
+            recipient=sub.email,
+            unsubscribe=link,
+            pending_shown=options.include_pending,
+        )
+        msg = compose(
+            kind="digest",
+            period=content.period,
+            audience=content.municipality,
+            recipient=sub,
+            subject=digest_subject(content.municipality, content.period),
+            html=html,
+            text=text,
+            sender=sender,
+            reply_to=coordinator.email if coordinator else None,
+            unsubscribe=link,
+            attachments=attachments,
+            when=when,
+        )
+        out.append(Outgoing("digest", content.period, content.municipality, sub.email, msg, items))
+    return out
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

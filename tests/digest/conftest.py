@@ -1,0 +1,171 @@
+"""Fixtures of the digest tests: a real SMTP server on 127.0.0.1, a real SQLite file, and an
+inventory of municipalities built in code (so the tests do not depend on config/needs.yaml)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from dataclasses import dataclass, field
+from datetime import date
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
+
+from crawler.model import Call
+from crawler.needs import Coordinator, Inventory, Municipality, Need, Subscriber
+from crawler.storage import open_db
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        return BytesParser(policy=policy.default).parsebytes(self.data)
+
+
+@dataclass
+class Handler:
+    """Collects every accepted envelope; refuses the addresses in ``refuse`` with 550 and
+    drops the connection instead of answering the DATA of message number ``drop_after + 1``."""
+
+    received: list[Received] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)
+    drop_after: int | None = None
+
+    async def handle_RCPT(self, server, session, envelope: Envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope: Envelope):
+        if self.drop_after is not None and len(self.received) >= self.drop_after:
+            session.transport.close()
+            return "421 closing"
+        self.received.append(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
+        )
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real aiosmtpd server on 127.0.0.1; yields (handler, port)."""
+    handler = Handler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield handler, controller.port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def db(tmp_path: Path):
+    database = open_db(tmp_path / "utlys.db")
+    yield database
+    database.close()
+
+
+TODAY = date(2026, 11, 23)
+PERIOD = "2026-11"
+
+
+@pytest.fixture
+def today() -> date:
+    return TODAY
+
+
+@pytest.fixture
+def inventory(tmp_path: Path) -> Inventory:
+    return make_inventory(tmp_path / "needs.yaml")
+
+
+def make_inventory(path: Path) -> Inventory:
+    """Two municipalities with subscribers, one without any, a coordinator and a newsletter."""
+    return Inventory(
+        path=path,
+        municipalities=(
+            Municipality(
+                name="Växjö",
+                county="Kronoberg",
+                needs=("unga",),
+                subscribers=(
+                    Subscriber("utlysningar@vaxjo.example.se", "Växjö kommun"),
+                    Subscriber("chef@vaxjo.example.se", "Åsa Öberg"),
+                ),
+            ),
+            Municipality(
+                name="Älmhult",
+                county="Kronoberg",
+                needs=("unga",),
+                subscribers=(Subscriber("post@almhult.example.se", None),),
+            ),
+            Municipality(name="Ljungby", county="Kronoberg", needs=("unga",), subscribers=()),
+        ),
+        needs=(Need(id="unga", title="Unga som varken arbetar eller studerar", description=""),),
+        coordinator=Coordinator(
+            name="Karin Lind",
+            email="samordnare@vaxjo.example.se",
+            organisation="Projektenhet Kronoberg",
+            title="Projektsamordnare",
+            phone="0470-41 00 00",
+        ),
+        newsletter=(Subscriber("styrgrupp@vaxjo.example.se", "ASK styrgrupp"),),
+    )
+
+
+def make_call(number: int, **fields) -> Call:
+    values = {
+        "id": f"esf:{number}",
+        "source": "esf",
+        "funder": "Svenska ESF-rådet",
+        "title": f"Utlysning {number} för unga",
+        "url": f"https://www.esf.se/utlysningar/{number}/",
+        "status": "open",
+        "deadline": "2026-12-15",
+        "summary": "Stöd till insatser för unga som står långt från arbetsmarknaden.",
+        "budget_sek": 40_000_000,
+        "regions": ["Småland och Öarna"],
+    }
+    values.update(fields)
+    return Call(**values)
+
+
+def add_match(
+    db, call_id: str, municipality: str, review: str = "approved", note: str | None = None
+) -> int:
+    return (
+        db["matches"]
+        .insert(
+            {
+                "call_id": call_id,
+                "municipality": municipality,
+                "score": 2.5,
+                "need_ids": json.dumps(["unga"]),
+                "reasons": json.dumps(
+                    ["träffar 'unga' i behovet Unga som varken arbetar eller studerar"],
+                    ensure_ascii=False,
+                ),
+                "review": review,
+                "note": note,
+                "matched_at": "2026-11-20T06:00:00+00:00",
+            }
+        )
+        .last_pk
+    )

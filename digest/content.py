@@ -52,7 +52,7 @@ class Item:
 
     @property
     def deadline_text(self) -> str:
-        """"1 december 2026 kl. 16.00 (8 dagar kvar)", or "löpande" for standing programmes."""
+        """ "1 december 2026 kl. 16.00 (8 dagar kvar)", or "löpande" for standing programmes."""
         call = self.call
         if not call.deadline:
             return "löpande" if self.standing else "inte angiven"
@@ -166,13 +166,13 @@ def digest_content(
     )
     horizon = today + timedelta(days=closing_days)
     for row in rows:
-        item = _item(row, today)
+        item = item_from_row(row, today)
         item.review = row["m_review"]
-        item.reasons = _json_list(row["m_reasons"])
+        item.reasons = json_list(row["m_reasons"])
         item.note = (row["m_note"] or "").strip() or None
         item.score = float(row["m_score"] or 0)
         now = _state(row)
-        live = _live(now, today)
+        live = is_live(now, today)
         if item.call.id in told:
             item.changes = describe_changes(told[item.call.id], now, today)
             if item.changes:
@@ -198,8 +198,8 @@ def digest_content(
     for row in other_rows:
         if row["id"] in all_matched or row["id"] in told or row["id"] in shown:
             continue
-        if _live(_state(row), today):
-            content.other.append(_item(row, today))
+        if is_live(_state(row), today):
+            content.other.append(item_from_row(row, today))
     content.new.sort(key=_by_deadline)
     content.changed.sort(key=_by_deadline)
     content.closing.sort(key=_by_deadline)
@@ -227,8 +227,8 @@ def describe_changes(before: dict[str, Any], now: dict[str, Any], today: date) -
     """The changes a reader cares about, as Swedish sentences: a moved deadline, a reopened
     call, a call closed before its deadline, a planned call that opened."""
     changes: list[str] = []
-    was_live = _live(before, today, ignore_deadline=True)
-    is_live = _live(now, today, ignore_deadline=True)
+    was_live = is_live(before, today, ignore_deadline=True)
+    now_live = is_live(now, today, ignore_deadline=True)
     if before.get("deadline") != now.get("deadline"):
         old, new = before.get("deadline"), now.get("deadline")
         if old and new:
@@ -240,9 +240,9 @@ def describe_changes(before: dict[str, Any], now: dict[str, Any], today: date) -
             changes.append(f"Sista ansökningsdag är nu satt till {swedish.datum(new)}.")
         else:
             changes.append("Sista ansökningsdagen är inte längre angiven.")
-    if not was_live and is_live:
+    if not was_live and now_live:
         changes.append("Utlysningen har öppnat igen.")
-    elif was_live and not is_live:
+    elif was_live and not now_live:
         deadline = _date(before.get("deadline"))
         if deadline is None or deadline >= today:
             if now.get("gone"):
@@ -270,7 +270,7 @@ def _state_before(
     return before
 
 
-def _item(row: dict[str, Any], today: date) -> Item:
+def item_from_row(row: dict[str, Any], today: date) -> Item:
     call = row_to_call(row)
     return Item(call=call, url=safe_url(call.url), today=today, gone=bool(row.get("gone")))
 
@@ -283,7 +283,7 @@ def _state(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _live(state: dict[str, Any], today: date, *, ignore_deadline: bool = False) -> bool:
+def is_live(state: dict[str, Any], today: date, *, ignore_deadline: bool = False) -> bool:
     if state.get("gone") or state.get("status") == "closed":
         return False
     if ignore_deadline:
@@ -306,7 +306,7 @@ def _date(value: Any) -> date | None:
         return None
 
 
-def _json_list(value: Any) -> list[str]:
+def json_list(value: Any) -> list[str]:
     if not value:
         return []
     try:

@@ -28,6 +28,7 @@ from sqlite_utils import Database
 
 from crawler.storage import now_iso, write_transaction
 from digest.message import message_text
+from digest.subscribers import is_active
 from digest.transport import (
     DeliveryRefused,
     DeliveryUncertain,
@@ -147,11 +148,17 @@ def send_deliveries(
 ) -> SendReport:
     """Send every ``built`` message of a kind and period, each exactly once.
 
-    ``still_subscribed(municipality, recipient)`` is asked just before each message: an address
-    that unsubscribed after the build is not mailed (the delivery is marked failed with the
-    reason). A server that cannot be reached stops the run; what was not sent stays ``built``.
+    ``still_subscribed(municipality, recipient)`` (by default: the subscribers table) is asked
+    just before each message: an address that unsubscribed after the build is not mailed (the
+    delivery is marked failed with the reason). A server that cannot be reached stops the run;
+    what was not sent stays ``built``.
     """
     report = SendReport(kind=kind, period=period)
+    if still_subscribed is None:
+
+        def still_subscribed(municipality: str, recipient: str) -> bool:
+            return is_active(db, municipality, recipient)
+
     if retry_failed:
         with write_transaction(db):
             db.execute(
@@ -169,7 +176,7 @@ def send_deliveries(
             if row["status"] == "sending":
                 report.held.append(_held(row))
                 continue
-            if still_subscribed and not still_subscribed(row["municipality"], row["recipient"]):
+            if not still_subscribed(row["municipality"], row["recipient"]):
                 _finish(db, row["id"], "failed", error="unsubscribed after build; not sent")
                 report.unsubscribed.append(row["recipient"])
                 continue
@@ -290,9 +297,7 @@ def release(db: Database, ids: Iterable[int], *, resend: bool) -> None:
                 )
         for delivery_id in ids:
             if resend:
-                db.execute(
-                    "update deliveries set status = 'built' where id = ?", [delivery_id]
-                )
+                db.execute("update deliveries set status = 'built' where id = ?", [delivery_id])
             else:
                 db.execute(
                     "update deliveries set status = 'sent', sent_at = ?,"

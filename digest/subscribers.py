@@ -164,9 +164,7 @@ def listing(db: Database, inventory: Inventory, municipality: str | None = None)
             if row is not None and row["added_at"] is None:
                 origin = "config"  # a row only recording that a config address unsubscribed
             else:
-                origin = "+".join(
-                    p for p, present in (("config", sub), ("added", row)) if present
-                )
+                origin = "+".join(p for p, present in (("config", sub), ("added", row)) if present)
             out.append(
                 Listed(
                     municipality=name,

@@ -378,7 +378,7 @@ def parse_amount(text: str | None) -> int | None:
 
 _TOTAL_CUE = re.compile(
     r"\b(?:totalt|utlyst belopp|tillgängliga medel|sammanlagt|total budget|budget för "
-    r"utlysningen|utlysningens budget|avsatt|omfattar)\b",
+    r"utlysningen|utlysningens budget|avsatt|omfattar|utlyser|utlyses)\b",
     re.IGNORECASE,
 )
 
@@ -452,12 +452,19 @@ _STANDING_RE = re.compile(
     re.IGNORECASE,
 )
 _CLOSED_RE = re.compile(
-    _W + r"(?:stängd|stängt|stängda|avslutad|avslutade|var öppen|har stängt|"
+    _W + r"(?:stängd|stängt|stängda|stängde|stängdes|stängts|avslutad|avslutade|var öppen|"
+    r"har stängt|"
     r"är nu stängd|ansökningstiden har gått ut|gick ut)(?![\wåäö])",
     re.IGNORECASE,
 )
 _OPEN_RE = re.compile(
     _W + r"(?:öppen|öppet|öppna|pågående|aktuell utlysning|går att söka|kan sökas)(?![\wåäö])",
+    re.IGNORECASE,
+)
+# "I dag öppnar utlysningen": the opening verb, but the call is open now.
+_OPEN_NOW_RE = re.compile(
+    _W + r"(?:i ?dag öppnar|nu öppnar|har öppnat|öppnade|öppnades|är nu öppen|nu öppen)"
+    r"(?![\wåäö])",
     re.IGNORECASE,
 )
 _PLANNED_RE = re.compile(
@@ -467,12 +474,14 @@ _PLANNED_RE = re.compile(
 )
 # Cues that the date after them is the opening or the closing day.
 _OPENS_CUE = re.compile(
-    _W + r"(?:ansökan öppnar|öppnar|öppningsdatum|startdatum|öppnas|öppen från|(?:planerar|"
+    _W + r"(?:ansökan öppnar|öppnar|öppnade|öppnades|öppningsdatum|startdatum|öppnas|öppen från|"
+    r"(?:planerar|"
     r"beräknas|väntas|planeras) att öppna|från)(?![\wåäö])",
     re.IGNORECASE,
 )
 _CLOSES_CUE = re.compile(
-    _W + r"(?:ansökan stänger|stänger|stängd|stängt för ansökan|stängt|sista ansökningsdag(?:en)?|"
+    _W + r"(?:ansökan stänger|stänger|stängde|stängdes|stängd|stängt för ansökan|stängt|"
+    r"sista ansökningsdag(?:en)?|"
     r"sista dag(?:en)? för ansökan|sista dag|slutdatum|senast(?! uppdaterad| ändrad| granskad)|"
     r"deadline|till|t\.o\.m\.?)(?![\wåäö])",
     re.IGNORECASE,
@@ -483,15 +492,34 @@ _UNDECIDED_RE = re.compile(_W + r"(?:ej bestämt|inte bestämt|ej fastställt|pr
 _CUE_GAP = re.compile(
     r"[\s:,]*(?:(?:(?:kl\.?|klockan)\s*\d{1,2}(?:[.:]\d{2})?|den|är|var|på|preliminärt|"
     r"cirka|ca\.?|tidigast|senast|för ansökan|för ansökningar|att (?:an)?söka|i|under|om|"
+    r"utlysningen|ansökan|ansökningsomgången|ansökningsperioden|"
     r"i (?:början|mitten|slutet) av|(?:har\s+)?(?:ändrats|ändrat|"
     r"ändrad|flyttats|flyttat|flyttad)\s+till)[\s:,]*)*",
     re.IGNORECASE,
 )
 
 
-def _index_after(cues: Iterator[re.Match[str]], text: str, dates: list[_Date]) -> int | None:
+# A closing cue about something else than the application: "ska starta senast 1 juni",
+# "Beslut meddelas: senast 31 mars", "Anmäl dig senast 11 november" (to a meeting).
+_OTHER_DEADLINE = re.compile(
+    r"(?:start|påbörja|avsluta|slutför|genomför|redovis|rapporter|beslut|besked|meddela|anmäl|"
+    r"klar|projekttid|projektperiod)\w*\W+(?:\w+\W+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _index_after(
+    cues: Iterator[re.Match[str]],
+    text: str,
+    dates: list[_Date],
+    veto: re.Pattern[str] | None = None,
+) -> int | None:
     """Index of the first date that directly follows one of the cues, not one further on."""
     for cue in cues:
+        if veto is not None:
+            sentence = re.split(r"[.!?]\s", text[: cue.start()])[-1]
+            if veto.search(sentence):
+                continue
         for i, d in enumerate(dates):
             if d.pos >= cue.end():
                 if _CUE_GAP.fullmatch(text[cue.end() : d.pos]):
@@ -514,7 +542,7 @@ def parse_status(text: str | None, *, today: date) -> StatusInfo | None:
     starts = _located_dates(text, today.year, "start")
     ends = _located_dates(text, today.year, "end")
     first = _index_after(_OPENS_CUE.finditer(text), text, starts)
-    last = _index_after(_CLOSES_CUE.finditer(text), text, ends)
+    last = _index_after(_CLOSES_CUE.finditer(text), text, ends, _OTHER_DEADLINE)
     if first is None and last is None and starts and starts[0].to_next:
         first = 0  # a period without cue words: "var öppen 1 mars–3 april 2023"
     if first is not None and last in (None, first) and starts[first].to_next:
@@ -531,13 +559,16 @@ def parse_status(text: str | None, *, today: date) -> StatusInfo | None:
         return StatusInfo("standing", opens_on, deadline)
     if deadline and deadline < today.isoformat():
         return StatusInfo("closed", opens_on, deadline)
+    if _OPEN_NOW_RE.search(text):
+        return StatusInfo("open", opens_on, deadline)
     if _PLANNED_RE.search(text) or (
         _OPENS_CUE.search(text) and (opens_on is None or by_dates == "planned")
     ):
         status = "open" if opens_on and by_dates == "open" else "planned"
         return StatusInfo(status, opens_on, deadline)
     if _OPEN_RE.search(text):
-        return StatusInfo("open", opens_on, deadline)
+        # "Ansökan är öppen 1 mars–3 april 2027" read in November: the dates are more precise.
+        return StatusInfo("planned" if by_dates == "planned" else "open", opens_on, deadline)
     if by_dates != "unknown":
         return StatusInfo(by_dates, opens_on, deadline)
     if _UNDECIDED_RE.search(text) and _OPENS_CUE.search(text):

@@ -82,6 +82,11 @@ def test_find_amounts_reads_both_ends_of_a_range_with_the_unit_given_once():
         ("Projekt kan få 2 miljoner kronor. Utlyst belopp: 40 000 000 kr", 40_000_000),
         ("Tillgängliga medel Ca 362 MSEK. Stöd från AMIF 75 %", 362_000_000),
         ("Högst 500 000 kronor per projekt. Sammanlagt 12 miljoner kronor.", 12_000_000),
+        ("Förbundet utlyser 1,2 miljoner kronor, högst 300 000 kronor per insats.", 1_200_000),
+        (
+            "Ett projekt kan få högst 500 000 kronor. Totalt fördelar Brå cirka 8 miljoner kronor.",
+            8_000_000,
+        ),
         # no cue: the largest amount is the best guess at the total
         ("Projekt kan få 2 miljoner kronor, förstudier 300 000 kronor.", 2_000_000),
         ("Totalt finns ännu inga medel beslutade.", None),

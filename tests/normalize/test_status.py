@@ -89,10 +89,35 @@ def today() -> date:
         ("Öppnar preliminärt i början av maj 2027", StatusInfo("planned", "2027-05-01")),
         ("Sista dag att ansöka är den 15 mars 2027", StatusInfo("open", None, "2027-03-15")),
         ("Öppningsdatum ändrat till 13 februari 2027", StatusInfo("planned", "2027-02-13")),
+        # past tense
+        ("Öppnade 2026-09-15 · Stänger 2026-12-26", StatusInfo("open", "2026-09-15", "2026-12-26")),
+        ("Stängde 2026-09-03", StatusInfo("closed", None, "2026-09-03")),
+        (
+            "Utlysningen stängde kl. 16.00 den 27 augusti 2026.",
+            StatusInfo("closed", None, "2026-08-27"),
+        ),
+        ("I dag öppnar utlysningen Vägar till arbete", StatusInfo("open")),
+        (
+            "Vi planerar att öppna utlysningen i början av februari 2027.",
+            StatusInfo("planned", "2027-02-01"),
+        ),
+        # deadlines of something else than the application
+        ("Projekten ska starta senast 1 juni 2027.", None),
+        ("Beslut meddelas: senast 31 mars 2027", None),
+        ("Anmäl dig senast 11 december till informationsmötet.", None),
+        (
+            "Beslut i mars. Sista ansökningsdag 15 januari 2027",
+            StatusInfo("open", None, "2027-01-15"),
+        ),
         # a date further on does not belong to the cue
         ("Stänger snart. Beslut meddelas 15 mars 2027", None),
         # a period without cue words
-        ("Öppen 1–3 december 2026", StatusInfo("open", "2026-12-01", "2026-12-03")),
+        ("Öppen 1–3 december 2026", StatusInfo("planned", "2026-12-01", "2026-12-03")),
+        ("Ansökan är öppen 1 mars–3 april 2027", StatusInfo("planned", "2027-03-01", "2027-04-03")),
+        (
+            "Ansökan är öppen 12 oktober–30 november 2026",
+            StatusInfo("open", "2026-10-12", "2026-11-30"),
+        ),
         ("från 1 december till 3 april 2027", StatusInfo("planned", "2026-12-01", "2027-04-03")),
         # month-only deadline: the last day of the month
         ("Stänger maj 2027", StatusInfo("open", None, "2027-05-31")),

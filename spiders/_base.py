@@ -30,13 +30,16 @@ from twisted.python.failure import Failure
 from crawler.config import ConfigError, Source
 from crawler.model import Call, call_id
 from crawler.normalize import (
+    StatusInfo,
     clean_text,
+    parse_percent,
     parse_status,
+    parse_total_budget,
     safe_url,
     status_from_dates,
 )
 from crawler.regions import COUNTIES, ESF_REGIONS, normalize_regions
-from spiders._labels import element_text, is_boilerplate
+from spiders._labels import element_text, is_boilerplate, label_values, text_lines
 
 ROLE = "utlys_role"  # request meta: "listing" or "call"
 HANDLER = "utlys_handler"  # request meta: name of the spider method that parses the page
@@ -49,6 +52,27 @@ FILE_SUFFIXES = re.compile(
 PAGINATION_PATH = re.compile(r"/(?:page|sida)[/-]\d+/?(?:\.\d+)?(?:\.html?)?$", re.IGNORECASE)
 PAGINATION_QUERY = {"page", "sida", "paged", "p", "pg", "start", "offset"}
 NEXT_TEXT = re.compile(r"^(?:nästa(?: sida)?|next(?: page)?|visa fler|fler|[»›→]|>)\W*$", re.I)
+# Sentences that may say whether a call is open, and its dates.
+STATUS_CUE = re.compile(
+    r"ansök|öppna|öppen|öppet|stäng|senast|sista dag|period|löpande|utlys|deadline", re.I
+)
+STATUS_WORD = re.compile(
+    r"stäng|öppe[nt]|öppna|planer|kommande|löpande|pågå|sista ansökningsdag|när som helst|"
+    r"året runt",
+    re.I,
+)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])")
+# The question headings and labels national funders use on a grant page.
+GRANT_LABELS = {
+    "applicants": ["Vem kan söka?", "Vem kan ansöka?", "Vilka kan söka?", "Vem får söka?"],
+    "money": [
+        "Hur mycket kan ni få i stöd?", "Hur mycket kan man få?", "Hur mycket pengar finns det?",
+        "Hur mycket kan ni få?", "Hur mycket pengar kan man söka?", "Belopp", "Budget",
+        "Hur mycket kan ni söka?", "Hur mycket stöd kan ni få?",
+    ],
+    "target": ["Målgrupp", "Målgrupper", "Vem riktar sig stödet till?"],
+    "purpose": ["Vad kan ni söka för?", "Vad kan man få stöd för?", "Vad kan ni söka bidrag för?"],
+}  # fmt: skip
 PAGE_NUMBER = re.compile(r"(?:/(?:page|sida)[/-]|[?&](?:page|sida|paged|p)=)(\d+)", re.I)
 
 
@@ -125,6 +149,8 @@ class CallSpider(scrapy.Spider):
     paginate: ClassVar[bool] = True
     #: safety cap on listing pages per start URL
     max_listing_pages: ClassVar[int] = 50
+    #: regions of a call when neither the page nor the source names any (national funders)
+    default_regions: ClassVar[tuple[str, ...]] = ()
     #: option keys the spider accepts in ``source.options`` (validated at init)
     option_keys: ClassVar[frozenset[str]] = frozenset()
 
@@ -370,9 +396,54 @@ class CallSpider(scrapy.Spider):
                     out.append(url)
         return out
 
-    def status_info(self, text: str):
+    def status_info(self, text: str) -> StatusInfo | None:
         """``parse_status`` with this crawl's "today"."""
         return parse_status(text, today=self.today)
+
+    def prose_status(self, texts: Iterable[str]) -> StatusInfo | None:
+        """Status and dates from running text ("Lämna in ansökan senast den 30 november",
+        "Ansökningsperioden är nu stängd. Sista dag att ansöka var den 15 september 2026").
+
+        The first sentence that states a status decides it; later sentences may fill in the
+        dates, except ones about the next round ("Nästa ansökningsperiod öppnar ...").
+        """
+        status = opens_on = deadline = None
+        for text in texts:
+            for sentence in SENTENCE_END.split(text):
+                info = self.status_info(sentence) if STATUS_CUE.search(sentence) else None
+                if info is None or not (
+                    info.opens_on or info.deadline or STATUS_WORD.search(sentence)
+                ):
+                    continue  # "unga från 13 år" is no opening day
+                if status in (None, "unknown"):
+                    status = info.status
+                if not re.search(r"\bnästa\b", sentence, re.IGNORECASE):
+                    opens_on, deadline = opens_on or info.opens_on, deadline or info.deadline
+        return StatusInfo(status, opens_on, deadline) if status else None
+
+    def grant_page(self, response: TextResponse) -> dict[str, Any] | None:
+        """What national funders' grant pages share: title, lead, the status in prose, who may
+        apply, the money. None when the page shows neither a status nor a grant question."""
+        root = content_root(response)
+        lines = [line.text for line in text_lines(root)]
+        answers = label_values(root, GRANT_LABELS)
+        info = self.prose_status(lines)
+        if info is None and not ({"applicants", "money"} & set(answers)):
+            return None
+        title = self.page_title(response)
+        return {
+            "title": title,
+            "summary": next((t for t in lines if len(t) > 60 and t != title), ""),
+            "status": info.status if info else "unknown",
+            "opens_on": info.opens_on if info else None,
+            "deadline": info.deadline if info else None,
+            "budget_sek": parse_total_budget(answers.get("money")),
+            "cofinancing": parse_percent(answers.get("money")),
+            "applicants": answers.get("applicants"),
+            "target_groups": [answers["target"]] if answers.get("target") else [],
+            "_lines": lines,
+            "_root": root,
+        }
 
     def make_call(
         self,
@@ -404,8 +475,13 @@ class CallSpider(scrapy.Spider):
                 documents.append(doc)
         targets = [clean_text(t) for t in fields.pop("target_groups", None) or () if clean_text(t)]
         status = fields.pop("status", None) or "unknown"
+        now = self.today.isoformat()
         if status == "unknown":
             status = status_from_dates(fields.get("opens_on"), fields.get("deadline"), self.today)
+        elif status == "open" and (fields.get("opens_on") or "") > now:
+            status = "planned"  # "Ansökan är öppen 1 mars–3 april 2027" read before March
+        elif status in ("open", "planned") and (fields.get("deadline") or "9999") < now:
+            status = "closed"
         return Call(
             id=call_id(self.source.id, own_id=clean_text(own_id) or None, url=link),
             source=self.source.id,
@@ -414,12 +490,31 @@ class CallSpider(scrapy.Spider):
             url=link,
             programme=fields.pop("programme", None) or self.source.programme,
             status=status,
-            regions=regions or list(self.source.regions),
+            regions=regions or list(self.source.regions) or list(self.default_regions),
             documents=documents,
             target_groups=targets,
             scraped_at=datetime.now(UTC).isoformat(timespec="seconds"),
             **fields,
         )
+
+
+class GrantPageSpider(CallSpider):
+    """National agencies' grant pages (Brå, Skolverket, Socialstyrelsen): a listing links to
+    one page per grant; status and dates are prose or a status line, the money and who may
+    apply are under question headings (see ``grant_page``)."""
+
+    default_regions = ("Nationell",)
+
+    def parse_call(self, response: TextResponse) -> Iterable[Call]:
+        page = self.grant_page(response)
+        if page is None:
+            return
+        fields = {k: v for k, v in page.items() if not k.startswith("_")}
+        yield self.make_call(response, **fields, **self.extra_fields(page))
+
+    def extra_fields(self, page: dict[str, Any]) -> dict[str, Any]:
+        """Hook for a funder's own fields (e.g. a closing time)."""
+        return {}
 
 
 class FeedSpider(CallSpider):
@@ -449,35 +544,41 @@ class FeedSpider(CallSpider):
 
         if len(response.body) > self.max_feed_bytes:
             raise ValueError(f"feed larger than {self.max_feed_bytes} bytes")
-        headers = {"content-type": response.headers.get("Content-Type", b"").decode("latin-1")}
+        headers = {
+            "content-type": response.headers.get("Content-Type", b"").decode("latin-1"),
+            "content-location": response.url,  # base for root-relative <link> values
+        }
         feed = feedparser.parse(response.body, response_headers=headers)
         if not feed.entries and (feed.bozo or not feed.get("version")):
             raise ValueError("not an RSS or Atom feed")
         for entry in feed.entries:
             call = self.entry_call(response, entry)
-            if call is not None and self.wanted(call):
+            if call is not None:
                 yield call
 
     parse_news = parse_listing
 
-    def wanted(self, call: Call) -> bool:
-        text = f"{call.title} {call.summary}".casefold()
-        return not self.keywords or any(k in text for k in self.keywords)
+    def wanted(self, text: str) -> bool:
+        return not self.keywords or any(k in text.casefold() for k in self.keywords)
 
     def entry_call(self, response: TextResponse, entry: Any) -> Call | None:
         link = safe_url(entry.get("link"), response.url)
         title = clean_text(entry.get("title"))
         if not link or not title:
             return None
-        summary = html_text(entry.get("summary") or entry.get("description") or "")
+        summary = html_text(entry.get("summary") or "")
+        content = " ".join(html_text(c.get("value", "")) for c in entry.get("content") or ())
+        text = f"{title}. {summary} {content}"
+        if not self.wanted(text):
+            return None
         published = entry.get("published_parsed") or entry.get("updated_parsed")
-        text = f"{title}. {summary}"
-        info = self.status_info(text)
+        info = self.prose_status([title, summary, content])
         return self.make_call(
             response,
             title=title,
             url=link,
-            summary=summary,
+            summary=summary or content,
+            budget_sek=parse_total_budget(text),
             published_on=date(*published[:3]).isoformat() if published else None,
             status=info.status if info else "unknown",
             opens_on=info.opens_on if info else None,

@@ -1,0 +1,160 @@
+"""Hard filters: reasons a call cannot go to a municipality, whatever its words say.
+
+They run before scoring and each rejection keeps its reason in Swedish, so the coordinator (and
+the tests) can see why a call about exactly the right thing was not sent: it is closed, gone,
+reserved for one named organisation, for another region, or from a samordningsförbund the
+municipality is not a member of.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from crawler import regions
+from crawler.config import Source
+from crawler.model import Call
+from crawler.needs import Inventory, Municipality
+
+# "Endast Polismyndigheten", "riktar sig endast till Länsstyrelsen Västra Götaland",
+# "Utlysningen är förbehållen Arbetsförmedlingen".
+_RESERVED = re.compile(
+    r"\b(?i:endast|enbart|uteslutande|förbehållen|förbehållet|förbehållna|exklusivt)\s+"
+    r"(?i:för\s+|till\s+|av\s+)?(?P<who>[A-ZÅÄÖ][^.;:\n]{2,80})"
+)
+_NON_COMPETITIVE = re.compile(r"icke[- ]?konkurrensutsatt|icke[- ]?konkurrerande", re.IGNORECASE)
+# Who may apply, spoken of as a kind rather than a name: not a reservation.
+_KINDS = re.compile(
+    r"\b(kommuner|kommunerna|regioner|regionerna|myndigheter|organisationer|föreningar|"
+    r"företag|aktörer|huvudmän|sökande|medlemmar|parter|offentliga|ideella|stiftelser|"
+    r"samordningsförbund|lärosäten|universitet|skolor)\b",
+    re.IGNORECASE,
+)
+_APPLY_WORDS = re.compile(r"\b(söka|ansöka|sökande|ansökan|riktar sig|vänder sig)\b", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_SAMORDNINGSFORBUND = re.compile(r"samordningsförbund|finsam", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CallGate:
+    """What the filters know about one call, worked out once and checked per municipality."""
+
+    closed: str | None  # a reason, when no municipality may have it
+    regions: tuple[str, ...]
+    reserved_for: str | None  # the named organisation
+    members: frozenset[str] | None  # casefolded municipality names; None = anyone
+    members_source: str | None
+
+
+def call_gate(
+    call: Call,
+    inventory: Inventory,
+    *,
+    today: date | None = None,
+    gone: Collection[str] = (),
+    sources: Mapping[str, Source] | None = None,
+) -> CallGate:
+    source = (sources or {}).get(call.source)
+    call_regions = tuple(call.regions) or (source.regions if source else ())
+    return CallGate(
+        closed=_closed_reason(call, today, gone),
+        regions=call_regions,
+        reserved_for=reserved_for(call),
+        members=_members(call, inventory, source),
+        members_source=call.funder or call.source,
+    )
+
+
+def municipality_reason(gate: CallGate, municipality: Municipality) -> str | None:
+    """Why this call cannot go to this municipality, or None when it may."""
+    if gate.closed:
+        return gate.closed
+    if gate.reserved_for:
+        name = municipality.name.casefold()
+        if not re.search(rf"\b{re.escape(name)}s?\b", gate.reserved_for.casefold()):
+            return f"utlysningen är förbehållen {gate.reserved_for}"
+    if gate.regions and not _covers(gate.regions, municipality.county):
+        return f"utlysningen gäller {', '.join(gate.regions)}, inte {municipality.county}"
+    if gate.members is not None and municipality.name.casefold() not in gate.members:
+        return f"{municipality.name} är inte medlem i {gate.members_source}"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _covers(call_regions: tuple[str, ...], county: str) -> bool:
+    return regions.region_covers(call_regions, county)
+
+
+def _closed_reason(call: Call, today: date | None, gone: Collection[str]) -> str | None:
+    if call.id in gone:
+        return "utlysningen finns inte längre på finansiärens webbplats"
+    if call.status == "closed":
+        return "utlysningen är stängd"
+    if today and call.deadline and call.status not in ("standing",):
+        try:
+            deadline = date.fromisoformat(call.deadline[:10])
+        except ValueError:
+            return None
+        if deadline < today:
+            return f"sista ansökningsdag {call.deadline[:10]} har passerat"
+    return None
+
+
+def reserved_for(call: Call) -> str | None:
+    """The one organisation a call is reserved for, if its text says so.
+
+    Only the applicants field and sentences about applying are read: "endast" elsewhere in a
+    summary ("endast digitalt") says nothing about who may apply.
+    """
+    texts = [call.applicants or ""]
+    texts += [s for s in _SENTENCE.split(call.summary or "") if _APPLY_WORDS.search(s)]
+    non_competitive = any(
+        _NON_COMPETITIVE.search(t) for t in (call.title, call.summary, call.applicants or "")
+    )
+    for text in texts:
+        for found in _RESERVED.finditer(text):
+            who = found.group("who").strip()
+            if not _KINDS.search(who):
+                return who
+    if non_competitive:
+        named = _named_organisation(" ".join(texts))
+        return named or "de organisationer som utsetts i förväg (icke-konkurrerande utlysning)"
+    return None
+
+
+def _named_organisation(text: str) -> str | None:
+    found = re.search(
+        r"\b((?:[A-ZÅÄÖ][\wåäö-]*(?:myndigheten|verket|styrelsen|förmedlingen|vården|rådet))"
+        r"|Polisen|Kriminalvården|Länsstyrelsen[\w ]{0,30})",
+        text,
+    )
+    return found.group(1).strip() if found else None
+
+
+def _members(call: Call, inventory: Inventory, source: Source | None) -> frozenset[str] | None:
+    """The municipalities a samordningsförbund's call is for, or None when it is not one."""
+    listed = set()
+    if source is not None:
+        listed |= {str(m).casefold() for m in source.options.get("members", []) or []}
+    listed |= {
+        m.name.casefold() for m in inventory.municipalities if call.source in m.samordningsforbund
+    }
+    if listed:
+        return frozenset(listed)
+    if not _SAMORDNINGSFORBUND.search(f"{call.funder} {call.source}"):
+        return None
+    # A samordningsförbund we know nothing about: trust the municipalities its text names.
+    named = _named_municipalities(f"{call.title} {call.summary} {call.applicants or ''}", inventory)
+    return frozenset(named) if named else None
+
+
+def _named_municipalities(text: str, inventory: Inventory) -> Iterable[str]:
+    lowered = text.casefold()
+    return [
+        m.name.casefold()
+        for m in inventory.municipalities
+        if re.search(rf"\b{re.escape(m.name.casefold())}s?\b", lowered)
+    ]

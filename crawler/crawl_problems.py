@@ -65,7 +65,11 @@ def describe_exception(exc: BaseException, request: Request, timeout: float | No
         return f"download of {path} stopped (larger than the page-size cap?)"
     if isinstance(exc, ResponseDataLossError):
         return f"incomplete answer on {path}"
-    detail = " ".join(str(exc).split())[:120] or type(exc).__name__
+    text = str(exc)
+    if any(marker in text for marker in ("ParseError", "BadStatusLine", "non-integer status")):
+        return f"bad answer from {hostport} on {path} (not HTTP)"
+    detail = "".join(ch if ch.isprintable() else " " for ch in text)
+    detail = " ".join(detail.split())[:100] or type(exc).__name__
     return f"bad answer from {hostport} on {path} ({type(exc).__name__}: {detail})"
 
 
@@ -85,7 +89,9 @@ class ProblemRecorder:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if not _is_robots(request):
+        # A cached copy (a fresh hit, or the one HttpCacheMiddleware hands back after a download
+        # error) also passes here: it is no answer from the server, so it clears nothing.
+        if "cached" not in response.flags and not _is_robots(request):
             if response.status >= 400:
                 self.problems[request.url] = f"HTTP {response.status} on {where(request.url)}"
             else:

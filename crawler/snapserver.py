@@ -33,7 +33,10 @@ import yaml
 
 SNAPSHOT_DIR = Path(__file__).resolve().parent / "snapshot"
 DELETED_LIST = "_deleted.txt"
-FAULTS = ("500", "hang", "garbage")
+FAULTS = ("500", "hang", "garbage", "empty")
+EMPTY_PAGE = (
+    b'<!doctype html><html><head><meta charset="utf-8"><title></title></head><body></body></html>'
+)
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -163,7 +166,8 @@ def content_type(path: Path) -> str:
 class SnapshotServer(ThreadingHTTPServer):
     """A threaded server on 127.0.0.1 whose content can be switched while it runs.
 
-    ``faults`` maps a URL path prefix to one of ``FAULTS``; ``log`` records (method, path,
+    ``faults`` maps a URL path prefix to one of ``FAULTS`` (answer 500; hang without answering;
+    send bytes that are not HTTP; answer 200 with an empty page); ``log`` records (method, path,
     status) of every request so tests can tell which pages were fetched and which were 304s.
     """
 
@@ -264,6 +268,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "500":
             self._send_plain(500, "Internal Server Error\n", with_body, path)
             return
+        if fault == "empty":  # a page whose layout changed beyond recognition
+            self._send_plain(200, EMPTY_PAGE.decode(), with_body, path, "text/html; charset=utf-8")
+            return
         found = self.server.site.resolve(self.path)
         if found is None:
             self._send_plain(404, "Not Found\n", with_body, path)
@@ -315,10 +322,12 @@ class _Handler(BaseHTTPRequestHandler):
                 return False
         return False
 
-    def _send_plain(self, status: int, text: str, with_body: bool, path: str) -> None:
+    def _send_plain(
+        self, status: int, text: str, with_body: bool, path: str, kind: str = "text/plain"
+    ) -> None:
         body = text.encode()
         self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if with_body:

@@ -85,6 +85,8 @@ def run_child(
             os.killpg(proc.pid, signal.SIGKILL)
     result.returncode = proc.wait()
     reader.join(timeout=5)
+    if proc.stdout is not None:
+        proc.stdout.close()
     result.seconds = time.monotonic() - started
     return result
 

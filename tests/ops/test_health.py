@@ -1,0 +1,153 @@
+"""Source health from sequences of runs, and one alert email per change of state, sent through
+a real SMTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.health import assess, check_health, send_alerts
+from crawler.ops_settings import HealthSettings
+from crawler.storage import open_db
+from digest.transport import SmtpTransport
+
+from .conftest import add_runs, at
+
+SETTINGS = HealthSettings()  # 3 failures in a row, shrink below 0.5 x median of 5
+
+
+def runs(*spec: str) -> list[dict]:
+    """'ok12' = ok with 12 items, 'failed', 'empty'."""
+    result = []
+    for item in spec:
+        status = item.rstrip("0123456789")
+        items = int(item[len(status) :] or 0)
+        result.append({"status": status, "items": items, "error": f"error of {item}"})
+    return result
+
+
+@pytest.mark.parametrize(
+    ("sequence", "healthy", "kind"),
+    [
+        ((), None, "no-runs"),
+        (("ok12",), True, "ok"),
+        (("ok12", "failed"), None, "failing"),  # one bad night is no verdict
+        (("ok12", "failed", "failed"), None, "failing"),
+        (("ok12", "failed", "failed", "failed"), False, "failing"),
+        (("failed", "failed", "failed"), False, "failing"),  # broken from day one
+        (("failed", "failed", "failed", "ok12"), True, "ok"),  # recovered
+        (("ok12", "failed", "ok12", "failed", "failed"), None, "failing"),  # not in a row
+        (("ok12", "ok12", "empty"), False, "empty"),  # zero where it used to yield
+        (("ok12", "ok0"), False, "empty"),
+        (("empty", "empty"), None, "never-yielded"),
+        (("ok12", "ok12", "ok12", "ok5"), False, "shrunk"),  # 5 < 0.5 x 12
+        (("ok12", "ok12", "ok12", "ok6"), True, "ok"),  # exactly half is not "sharply"
+        (("ok12", "ok5"), True, "ok"),  # too little history to judge a shrink
+        (("ok12", "ok12", "ok12", "ok5", "ok5", "ok5", "ok5"), True, "ok"),  # the new normal
+    ],
+)
+def test_assess_judges_a_source_from_its_runs(sequence, healthy, kind):
+    verdict = assess(runs(*sequence), SETTINGS)
+    assert (verdict.healthy, verdict.kind) == (healthy, kind), verdict.detail
+
+
+def test_the_failure_limit_comes_from_the_settings():
+    two = HealthSettings(failures_in_a_row=2)
+    assert assess(runs("ok3", "failed", "failed"), two).healthy is False
+    assert assess(runs("ok3", "failed", "failed"), SETTINGS).healthy is None
+
+
+def test_the_reason_names_the_last_error():
+    verdict = assess(runs("failed", "failed", "failed"), SETTINGS)
+    assert "3 times in a row" in verdict.detail and "error of failed" in verdict.detail
+    assert "3 gånger i rad" in verdict.detail_sv
+
+
+def _check_and_send(db_path, mailbox, now):
+    db = open_db(db_path)
+    try:
+        transitions = check_health(
+            db, ["esf", "amif"], SETTINGS, now=at(now), recipient="samordnare@example.se"
+        )
+        transport = SmtpTransport("127.0.0.1", mailbox.port, starttls=False, timeout=5)
+        try:
+            counts = send_alerts(
+                db, transport, sender="utlys@example.se", now=at(now), funders={"esf": "ESF"}
+            )
+        finally:
+            transport.close()
+        return transitions, counts
+    finally:
+        db.close()
+
+
+def test_one_alert_when_a_source_turns_unhealthy_and_one_when_it_recovers(db_path, mailbox):
+    add_runs(db_path, "esf", [("ok", 12)])
+    add_runs(db_path, "amif", [("ok", 4)])
+    _check_and_send(db_path, mailbox, "2026-11-20 06:30")
+    assert mailbox.messages == []  # healthy from the start: nothing to tell
+
+    for day in (21, 22, 23, 24, 25):  # esf fails every night from the 21st
+        add_runs(db_path, "esf", [("failed", 0)], error="connection refused 127.0.0.1:9")
+        add_runs(db_path, "amif", [("ok", 4)])
+        _check_and_send(db_path, mailbox, f"2026-11-{day} 06:30")
+    assert len(mailbox.messages) == 1  # on the third failure, not one a day
+    alert = mailbox.messages[0]
+    assert alert["To"] == "samordnare@example.se"
+    assert "esf" in alert["Subject"] and "behöver tittas på" in alert["Subject"]
+    body = alert.get_content()
+    assert "3 gånger i rad" in body and "connection refused 127.0.0.1:9" in body
+
+    for day in (26, 27):
+        add_runs(db_path, "esf", [("ok", 12)])
+        _check_and_send(db_path, mailbox, f"2026-11-{day} 06:30")
+    assert len(mailbox.messages) == 2
+    assert "fungerar igen" in mailbox.messages[1]["Subject"]
+    assert mailbox.messages[0]["Message-ID"] != mailbox.messages[1]["Message-ID"]
+
+    db = open_db(db_path)
+    alerts = db.execute_returning_dicts("select source, transition, status from health_alerts")
+    assert alerts == [
+        {"source": "esf", "transition": "unhealthy", "status": "sent"},
+        {"source": "esf", "transition": "recovered", "status": "sent"},
+    ]
+
+
+def test_a_source_broken_from_the_start_is_reported(db_path, mailbox):
+    add_runs(db_path, "amif", [("failed", 0)] * 3, error="HTTP 500 on /amif/")
+    transitions, counts = _check_and_send(db_path, mailbox, "2026-11-23 06:30")
+    assert [(t.source, t.healthy) for t in transitions] == [("amif", False)]
+    assert counts["sent"] == 1 and len(mailbox.messages) == 1
+
+
+def test_an_alert_the_server_could_not_take_is_sent_at_the_next_check(db_path, mailbox):
+    add_runs(db_path, "esf", [("ok", 12), ("ok", 12), ("ok", 12), ("ok", 2)])
+    db = open_db(db_path)
+    check_health(db, ["esf"], SETTINGS, now=at("2026-11-23 06:30"), recipient="s@example.se")
+    down = SmtpTransport("127.0.0.1", 9, starttls=False, timeout=2)  # nothing listens on 9
+    counts = send_alerts(db, down, sender="utlys@example.se", now=at("2026-11-23 06:30"))
+    assert counts == {"sent": 0, "failed": 0, "later": 1}
+    assert mailbox.messages == []
+    # The next check finds no new transition, but delivers the alert still owed.
+    _check_and_send(db_path, mailbox, "2026-11-24 06:30")
+    assert len(mailbox.messages) == 1 and "krympte" in mailbox.messages[0].get_content()
+    _check_and_send(db_path, mailbox, "2026-11-25 06:30")
+    assert len(mailbox.messages) == 1
+
+
+def test_an_alert_left_sending_by_a_crash_is_not_resent(db_path, mailbox):
+    add_runs(db_path, "esf", [("failed", 0)] * 3, error="timeout")
+    db = open_db(db_path)
+    check_health(db, ["esf"], SETTINGS, now=at("2026-11-23 06:30"), recipient="s@example.se")
+    db.execute("update health_alerts set status = 'sending'")  # crashed while handing it over
+    _check_and_send(db_path, mailbox, "2026-11-23 06:40")
+    assert mailbox.messages == []
+
+
+def test_a_hostile_error_text_cannot_inject_headers(db_path, mailbox):
+    add_runs(
+        db_path, "esf", [("failed", 0)] * 3, error="boom\r\nBcc: victim@example.com =?UTF-8?Q?=0A?="
+    )
+    _check_and_send(db_path, mailbox, "2026-11-23 06:30")
+    [message] = mailbox.messages
+    assert message["Bcc"] is None
+    assert "victim@example.com" in message.get_content()  # told, in the body, as text

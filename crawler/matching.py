@@ -323,6 +323,19 @@ class Matcher:
         return out
 
 
+def store_matches(
+    db: Any,
+    matches: Iterable[Match],
+    *,
+    call_ids: Iterable[str] | None = None,
+    now: str | None = None,
+) -> Any:
+    """Upsert matches keeping review state; see crawler.matching_store.store_matches."""
+    from crawler import matching_store
+
+    return matching_store.store_matches(db, matches, call_ids=call_ids, now=now)
+
+
 def match_calls(
     calls: Iterable[Call],
     inventory: Inventory,
@@ -369,7 +382,8 @@ def _excluded(finder: ConceptFinder, call: Call) -> bool:
 
 
 def _reason(result: NeedResult) -> str:
-    """'träffar 'arbetslöshet' (titel), 'peer support' (beskrivning) i behovet Långtidsarbetslösa'."""
+    """One Swedish sentence per need, naming the call's words and where they stood, e.g.
+    "träffar 'arbetslöshet' (titel), 'peer support' (beskrivning) i behovet Långtidsarbetslösa"."""
     seen: list[str] = []
     for words, field_name, _ in result.hits:
         part = f"'{words}' ({FIELD_NAMES[field_name]})"

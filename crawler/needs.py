@@ -248,16 +248,10 @@ def _municipality(path: Path, index: int, entry: Any, need_ids: set[str]) -> Mun
 def _county(county: str | None, municipality: str) -> str | None:
     """The county in the short form the region filter compares ("Kronobergs län" -> "Kronoberg");
     when absent, taken from the municipality's name if crawler.regions knows it."""
-    try:
-        from crawler import regions
-    except ImportError:  # the regions module is written in parallel; matching still works
-        return county
+    from crawler import regions
+
     if county is None:
-        table = getattr(regions, "MUNICIPALITY_COUNTY", {})
-        for known, known_county in table.items():
-            if known.casefold() == municipality.casefold():
-                return known_county
-        return None
+        return regions.county_of_municipality(municipality)
     return regions.normalize_region(county) or county
 
 

@@ -128,6 +128,24 @@ def m002_matches_deliveries(db: Database) -> None:
 
 
 @migrations()
+def m120_match_runs(db: Database) -> None:
+    # One row per `utlys match` run: the next run matches the calls changed since this one began.
+    db["match_runs"].create(
+        {
+            "id": int,
+            "started": str,
+            "finished": str,
+            "calls": int,
+            "matches": int,
+            "new": int,
+            "updated": int,
+            "removed": int,
+        },
+        pk="id",
+    )
+
+
+@migrations()
 def m101_dig_delivery_items(db: Database) -> None:
     # What a digest told (call id, deadline, status, gone per call), so that next month's digest
     # reports only real changes; JSON list, set on digest deliveries.

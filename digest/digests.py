@@ -84,7 +84,9 @@ def compose(
         subject=subject,
         text=text,
         html=html,
-        message_id=make_message_id(kind, period, audience, recipient.email, domain),
+        message_id=make_message_id(
+            kind, period, audience if audience != "*" else "alla", recipient.email, domain
+        ),
         when=when,
         reply_to=reply_to,
         list_id=f"{list_name} <{kind}.{slug(audience if audience != '*' else 'alla')}.{domain}>",
@@ -111,9 +113,9 @@ def digest_subject(municipality: str, period: str) -> str:
 def preheader(content: DigestContent) -> str:
     parts = []
     if content.new:
-        parts.append(_count(len(content.new), "ny utlysning", "nya utlysningar") + " för er")
+        parts.append(swedish.count(len(content.new), "ny utlysning", "nya utlysningar") + " för er")
     if content.changed:
-        parts.append(_count(len(content.changed), "ändrad utlysning", "ändrade utlysningar"))
+        parts.append(swedish.count(len(content.changed), "ändrad utlysning", "ändrade utlysningar"))
     if content.closing:
         parts.append(f"{len(content.closing)} med sista ansökningsdag inom {content.closing_days}")
         parts[-1] += " dagar"
@@ -236,7 +238,3 @@ def _digest_messages(
         )
         out.append(Outgoing("digest", content.period, content.municipality, sub.email, msg, items))
     return out
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"

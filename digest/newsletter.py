@@ -172,7 +172,8 @@ def render_newsletter(
         title=newsletter_subject(content.period),
         kicker=coordinator.organisation if coordinator else "Utlysningar",
         preheader=(
-            f"{content.new_count} nya utlysningar, {len(content.deadlines)} ansökningstider "
+            f"{swedish.count(content.new_count, 'ny utlysning', 'nya utlysningar')}, "
+            f"{swedish.count(len(content.deadlines), 'ansökningstid', 'ansökningstider')} "
             "de kommande två månaderna."
         ),
         coordinator=coordinator,

@@ -37,6 +37,7 @@ def environment() -> Environment:
         kronor=swedish.kronor,
         status=swedish.status_text,
         dagar=swedish.days_left_text,
+        antal=swedish.count,
     )
     env.globals["month_name"] = swedish.month_name
     return env

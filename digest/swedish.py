@@ -73,6 +73,11 @@ def kronor(amount: int | None) -> str:
     return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
 
 
+def count(n: int, one: str, many: str) -> str:
+    """``count(1, "ny matchning", "nya matchningar")`` -> ``1 ny matchning``."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def days_left(deadline: str | None, today: date) -> int | None:
     day = _as_date(deadline) if deadline else None
     return None if day is None else (day - today).days

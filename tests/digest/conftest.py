@@ -3,8 +3,10 @@ inventory of municipalities built in code (so the tests do not depend on config/
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from email import policy
@@ -34,12 +36,17 @@ class Received:
 
 @dataclass
 class Handler:
-    """Collects every accepted envelope; refuses the addresses in ``refuse`` with 550 and
-    drops the connection instead of answering the DATA of message number ``drop_after + 1``."""
+    """Collects every accepted envelope; refuses the addresses in ``refuse`` with 550; drops
+    the connection (once) instead of answering the DATA of message number ``drop_after + 1``; and
+    holds message number ``stall_at + 1`` (setting ``stalled``) until ``release`` is set, then
+    accepts it."""
 
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     drop_after: int | None = None
+    stall_at: int | None = None
+    stalled: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
     async def handle_RCPT(self, server, session, envelope: Envelope, address, rcpt_options):
         if address in self.refuse:
@@ -49,8 +56,16 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope: Envelope):
         if self.drop_after is not None and len(self.received) >= self.drop_after:
-            session.transport.close()
+            self.drop_after = None  # once
+            server.transport.close()
             return "421 closing"
+        if self.stall_at is not None and len(self.received) == self.stall_at:
+            self.stall_at = None
+            self.stalled.set()
+            for _ in range(1200):
+                if self.release.is_set():
+                    break
+                await asyncio.sleep(0.05)
         self.received.append(
             Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
         )

@@ -50,7 +50,7 @@ class Handler:
 
     async def handle_RCPT(self, server, session, envelope: Envelope, address, rcpt_options):
         if address in self.refuse:
-            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -157,7 +157,7 @@ def ics_attachment(data: bytes, filename: str) -> Attachment:
         maintype="text",
         subtype="calendar",
         data=data,
-        params=(("method", "PUBLISH"),),
+        params=(("charset", "utf-8"), ("method", "PUBLISH")),
     )
 
 

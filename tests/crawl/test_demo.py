@@ -1,0 +1,48 @@
+"""`utlys demo`: offline, both months, the changes printed with titles, everything in --workdir."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from crawler.cli import cli
+from crawler.demo import DEMO_STEPS, DemoContext, run_demo
+
+
+def test_demo_crawls_both_months_and_prints_the_changes(tmp_path):
+    workdir = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["demo", "--workdir", str(workdir)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "== Crawl of month1 (as on 2026-10-15)" in out
+    assert "== Crawl of month2 (as on 2026-11-16)" in out
+    changes = out.split("== What changed between the two months", 1)[1]
+    assert "new      Samverkan för unga vuxna med missbruk och psykisk ohälsa" in changes
+    assert "new      Innovationsstöd för små och medelstora företag i Blekinge och Skåne" in changes
+    assert "changed  Vägar till arbete med stöd av peer support" in changes
+    assert "deadline: 2026-11-26 -> 2026-12-10" in changes
+    assert "status: planned -> open" in changes
+    assert "gone     Livslångt lärande i små och medelstora företag" in changes
+    assert sorted(p.name for p in workdir.iterdir()) == [
+        "sources.yaml",
+        "utlys.db",
+        "utlys.db.crawl.log",
+        "utlys.db.httpcache",
+    ]
+
+
+def test_demo_starts_from_an_empty_database_and_runs_later_steps(tmp_path):
+    seen: list[str] = []
+
+    def count_calls(ctx: DemoContext) -> None:
+        from crawler.storage import open_db
+
+        ctx.extra["calls"] = open_db(ctx.db_path)["calls"].count
+        seen.append(ctx.server.month)
+
+    (tmp_path / "utlys.db").write_text("left over from an earlier run", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not ours", encoding="utf-8")
+    steps = [DEMO_STEPS[0], count_calls]
+    result = run_demo(tmp_path, echo=lambda line: None, steps=steps)
+    assert seen == ["month1"]
+    assert result.extra["calls"] == sum(r.items for r in result.reports["month1"])
+    assert (tmp_path / "notes.txt").exists()

@@ -180,7 +180,9 @@ class Matcher:
         """Concepts of a need's text with their weights, and the need's words for each.
 
         A concept found only inside the words of a longer phrase of another concept is dropped
-        ("unga" inside "unga som varken arbetar eller studerar"): the phrase is the need.
+        ("unga" inside "unga som varken arbetar eller studerar"): the phrase is the need; so is
+        a weaker reading of the same word ("kultur" in "kulturskola" when "kulturskola" is a
+        term of its own).
         Words that no group knows become loose concepts, generic ones weighing little.
         """
         tokens = tokenize(text)
@@ -190,16 +192,18 @@ class Matcher:
         for concept, hit in spans:
             for k in range(hit.start, hit.end):
                 covered[k] = True
-            inside_longer = any(
+            dominated = any(
                 other_concept != concept
-                and other.end - other.start > hit.end - hit.start
                 and other.start <= hit.start
                 and hit.end <= other.end
-                and other.strength >= TERM * 0.8
+                and (
+                    (other.end - other.start > hit.end - hit.start and other.strength >= 0.8)
+                    or other.strength > hit.strength
+                )
                 for other_concept, other in spans
             )
             weight = groups[concept].weight * hit.strength
-            if not inside_longer and weight > found.get(concept, (0.0, ""))[0]:
+            if not dominated and weight > found.get(concept, (0.0, ""))[0]:
                 found[concept] = (weight, hit.words)
         loose = [
             token

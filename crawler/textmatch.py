@@ -34,6 +34,7 @@ MIN_PREFIX = 5  # or four letters followed by the linking "s" ("våld|s|utsatta"
 
 TOKEN = re.compile(r"[0-9a-zåäöéèüæøáà]+(?::[0-9]+)?")
 GENITIVE_ENDINGS = ("ors", "ars", "ers", "ens", "ets", "nas", "as", "es")
+NOT_DEFINITE_AN = ("plan", "organ", "kran")
 ADJECTIVE_T_ENDINGS = ("alt", "ellt", "iskt", "igt", "bart", "ivt", "ärt")
 
 # Function words: they may sit inside a phrase ("våld i nära relationer") but never count alone.
@@ -58,11 +59,14 @@ def stem(word: str) -> str:
     """A lower-cased word reduced to the stem the matcher compares.
 
     Snowball alone leaves some forms apart ("kvinnors" -> "kvinnor" but "kvinnor" -> "kvinn";
-    "socialt" stays "socialt"), so a genitive -s is dropped first and an adjective -t after.
+    "skolan" and "socialt" stay as they are), so a genitive -s and a definite -an are dropped
+    first and an adjective -t after.
     """
     word = word.lower()
     if len(word) > 5 and word.endswith(GENITIVE_ENDINGS) and not word.endswith("ss"):
         word = word[:-1]
+    if len(word) > 5 and word.endswith("an") and not word.endswith(NOT_DEFINITE_AN):
+        word = word[:-1]  # Snowball leaves the definite "-an": "skolan", "ohälsan", "kvinnan"
     result = _STEMMER.stemWord(word)
     if len(result) > 5 and result.endswith(ADJECTIVE_T_ENDINGS):
         result = result[:-1]

@@ -39,7 +39,14 @@ from crawler.normalize import (
     status_from_dates,
 )
 from crawler.regions import COUNTIES, ESF_REGIONS, normalize_regions
-from spiders._labels import element_text, is_boilerplate, label_values, text_lines
+from spiders._labels import (
+    HEADINGS,
+    element_text,
+    is_boilerplate,
+    label_values,
+    sections,
+    text_lines,
+)
 
 ROLE = "utlys_role"  # request meta: "listing" or "call"
 HANDLER = "utlys_handler"  # request meta: name of the spider method that parses the page
@@ -68,7 +75,8 @@ GRANT_LABELS = {
     "money": [
         "Hur mycket kan ni få i stöd?", "Hur mycket kan man få?", "Hur mycket pengar finns det?",
         "Hur mycket kan ni få?", "Hur mycket pengar kan man söka?", "Belopp", "Budget",
-        "Hur mycket kan ni söka?", "Hur mycket stöd kan ni få?",
+        "Hur mycket kan ni söka?", "Hur mycket stöd kan ni få?", "Hur mycket pengar finns?",
+        "Hur mycket pengar finns det att söka?", "Hur mycket kan vi få?",
     ],
     "target": ["Målgrupp", "Målgrupper", "Vem riktar sig stödet till?"],
     "purpose": ["Vad kan ni söka för?", "Vad kan man få stöd för?", "Vad kan ni söka bidrag för?"],
@@ -404,12 +412,16 @@ class CallSpider(scrapy.Spider):
         """Status and dates from running text ("Lämna in ansökan senast den 30 november",
         "Ansökningsperioden är nu stängd. Sista dag att ansöka var den 15 september 2026").
 
-        The first sentence that states a status decides it; later sentences may fill in the
-        dates, except ones about the next round ("Nästa ansökningsperiod öppnar ...").
+        The first sentence that states a status decides it, except that a sentence saying the
+        call is closed ("Ansökan är stängd") wins; later sentences may fill in the dates. Sentences
+        about the next round ("Nästa ansökningsperiod öppnar ...") are left out.
         """
         status = opens_on = deadline = None
+        closed = False
         for text in texts:
             for sentence in SENTENCE_END.split(text):
+                if re.search(r"\bnästa\b", sentence, re.IGNORECASE):
+                    continue
                 info = self.status_info(sentence) if STATUS_CUE.search(sentence) else None
                 if info is None or not (
                     info.opens_on or info.deadline or STATUS_WORD.search(sentence)
@@ -417,8 +429,10 @@ class CallSpider(scrapy.Spider):
                     continue  # "unga från 13 år" is no opening day
                 if status in (None, "unknown"):
                     status = info.status
-                if not re.search(r"\bnästa\b", sentence, re.IGNORECASE):
-                    opens_on, deadline = opens_on or info.opens_on, deadline or info.deadline
+                closed = closed or info.status == "closed"
+                opens_on, deadline = opens_on or info.opens_on, deadline or info.deadline
+        if closed:
+            status = "closed"
         return StatusInfo(status, opens_on, deadline) if status else None
 
     def grant_page(self, response: TextResponse) -> dict[str, Any] | None:
@@ -427,13 +441,23 @@ class CallSpider(scrapy.Spider):
         root = content_root(response)
         lines = [line.text for line in text_lines(root)]
         answers = label_values(root, GRANT_LABELS)
+        if "money" not in answers:  # any other "Hur mycket ...?" heading
+            money = [s for s in sections(root, HEADINGS) if s.title.startswith("Hur mycket")]
+            if money:
+                answers["money"] = element_text(money[0].as_element())
         info = self.prose_status(lines)
         if info is None and not ({"applicants", "money"} & set(answers)):
             return None
         title = self.page_title(response)
         return {
             "title": title,
-            "summary": next((t for t in lines if len(t) > 60 and t != title), ""),
+            "summary": first(
+                next(
+                    (t for t in lines if len(t) > 60 and t != title and not STATUS_CUE.search(t)),
+                    None,
+                ),
+                next((t for t in lines if len(t) > 60 and t != title), ""),
+            ),
             "status": info.status if info else "unknown",
             "opens_on": info.opens_on if info else None,
             "deadline": info.deadline if info else None,

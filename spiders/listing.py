@@ -100,17 +100,19 @@ class ListingSpider(CallSpider):
         money = " ".join(texts)
         members = self.options.get("members")
         page_text = " ".join(t for t in page_lines if len(t) > 60)
+        status = info.status if info else self.options.get("default_status", "unknown")
         return self.make_call(
             response,
             title=fields["title"],
             url=fields["url"] or response.url,
             own_id=None if fields["url"] else clean_text(fields["title"]).casefold(),
             summary=page_text or fields["summary"] or fields["text"],
-            status=info.status if info else self.options.get("default_status", "unknown"),
+            status=status,
             opens_on=info.opens_on if info else None,
             deadline=deadline or (info.deadline if info else None),
             published_on=parse_date(fields["date"]),
-            budget_sek=parse_total_budget(money),
+            # a news item that is no call may still name sums (the förbund's own budget)
+            budget_sek=parse_total_budget(money) if status != "unknown" else None,
             cofinancing=parse_percent(money),
             applicants=f"Förbundets medlemmar: {', '.join(members)}" if members else None,
         )

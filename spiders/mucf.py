@@ -27,7 +27,7 @@ class MucfSpider(CallSpider):
             return
         opens_on = parse_date(values.get("opens"))
         deadline = parse_date(values.get("closes"), month_only="end")
-        closed = page["status"] == "closed"
+        closed = page["status"] == "closed"  # a notice "Ansökan är stängd" beats the dates
         decision = f"Beslut meddelas: {values['decision']}." if values.get("decision") else ""
         yield self.make_call(
             response,

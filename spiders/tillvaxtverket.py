@@ -12,7 +12,7 @@ import re
 
 from crawler.normalize import parse_date, parse_percent, parse_total_budget
 from crawler.regions import normalize_region
-from spiders._base import CallSpider, content_root, first
+from spiders._base import CallSpider, content_root, find_regions, first
 from spiders._labels import label_values, text_lines
 
 QUESTIONS = {
@@ -65,11 +65,18 @@ def _status_and_regions(lines: list[str], at: int | None) -> tuple[list[str], li
     index, states, regions = at, [], []
     while index < len(lines) and STATUS.match(lines[index]):
         states.append(lines[index])
+        # "Stängd 19 mars 2024 Region Kronoberg Blekinge": tags run together on one line
+        regions += find_regions(re.sub(r"^.*?(?:\d{4}|Öppen|Öppet)\b", "", lines[index]))
         index += 1
-    while index < len(lines) and normalize_region(lines[index]):
-        regions.append(lines[index])
+    while index < len(lines) and _is_region_line(lines[index]):
+        regions += [lines[index]] if normalize_region(lines[index]) else find_regions(lines[index])
         index += 1
     return states, regions, lines[index:]
+
+
+def _is_region_line(text: str) -> bool:
+    """ "Region Kronoberg", "Blekinge", or a short list "Kronoberg, Kalmar" (not prose)."""
+    return bool(normalize_region(text) or (len(text) <= 60 and find_regions(text)))
 
 
 def _lead(lines: list[str]) -> str:

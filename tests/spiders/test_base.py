@@ -1,0 +1,271 @@
+"""The shared base: link following, pagination, the complete flag, make_call and options."""
+
+from datetime import date
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, Response
+from scrapy.utils.test import get_crawler
+
+from crawler.config import ConfigError
+from spiders._base import CallSpider, find_regions, section_prefix
+from spiders.esf import EsfSpider
+from spiders.listing import ListingSpider
+
+BASE = "http://127.0.0.1:8765"
+
+
+@pytest.fixture
+def make_source():
+    from crawler.config import Source
+
+    def make(spider="esf", options=None, **extra):
+        return Source(
+            id=extra.pop("id", "test"),
+            funder=extra.pop("funder", "Svenska ESF-rådet"),
+            spider=spider,
+            start_urls=(f"{BASE}/esf/utlysningar/",),
+            options=options or {},
+            **extra,
+        )
+
+    return make
+
+
+def page(url: str, html: str, **meta) -> HtmlResponse:
+    request = Request(url, meta=meta)
+    body = f"<html><head><meta charset='utf-8'></head><body>{html}</body></html>".encode()
+    return HtmlResponse(url=url, body=body, encoding="utf-8", request=request)
+
+
+@pytest.mark.parametrize(
+    ("url", "html", "expected"),
+    [
+        (f"{BASE}/a/", "<a rel='next' href='/a/x/'>›</a>", f"{BASE}/a/x/"),
+        (f"{BASE}/a/", "<a href='/a/?p=2'>Nästa sida</a>", f"{BASE}/a/?p=2"),
+        (f"{BASE}/a/", "<a href='/a/q' aria-label='Nästa sida'>→</a>", f"{BASE}/a/q"),
+        (
+            f"{BASE}/a/page/2/",
+            "<a href='/a/page/1/'>1</a><a href='/a/page/3/'>3</a>",
+            f"{BASE}/a/page/3/",
+        ),
+        (
+            f"{BASE}/a/?page=4",
+            "<a href='?page=3'>3</a> <a href='?page=5'>5</a>",
+            f"{BASE}/a/?page=5",
+        ),
+    ],
+    ids=["rel-next", "naesta-text", "aria-label", "page-path", "page-query"],
+)
+def test_next_listing_page_is_found(make_source, url, html, expected):
+    spider = EsfSpider(source=make_source())
+    assert spider.next_page_urls(page(url, html)) == [expected]
+
+
+def test_next_page_to_another_host_is_not_followed(make_source):
+    spider = EsfSpider(source=make_source())
+    html = "<a rel='next' href='http://elsewhere.example/a/2'>Nästa</a>"
+    assert spider.next_page_urls(page(f"{BASE}/a/", html)) == []
+
+
+def test_pagination_stops_at_the_page_cap(make_source):
+    spider = EsfSpider(source=make_source())
+    response = page(
+        f"{BASE}/a/page/50/", "<a rel='next' href='/a/page/51/'>Nästa</a>",
+        utlys_page=spider.max_listing_pages, utlys_handler="parse_listing",
+    )  # fmt: skip
+    assert list(spider.next_pages(response)) == []
+
+
+def test_call_links_skip_menus_files_pagination_scripts_and_other_hosts(make_source):
+    spider = EsfSpider(source=make_source())
+    html = """
+      <nav><a href="/esf/utlysningar/meny/">Meny</a></nav>
+      <main>
+        <a href="/esf/utlysningar/a/">A</a>
+        <a href="/esf/utlysningar/a/#ansok">A igen</a>
+        <a href="/esf/utlysningar/b.pdf">PDF</a>
+        <a href="/esf/utlysningar/page/2/">2</a>
+        <a href="javascript:alert(1)">Skript</a>
+        <a href=" java&#9;script:alert(1)">Skript 2</a>
+        <a href="https://projektrummet.example.org/">Projektrummet</a>
+        <a href="/esf/om-oss/">Om oss</a>
+      </main>
+      <footer><a href="/esf/utlysningar/kakor/">Kakor</a></footer>"""
+    response = page(f"{BASE}/esf/utlysningar/", html, utlys_root=f"{BASE}/esf/utlysningar/")
+    assert spider.call_links(response) == [f"{BASE}/esf/utlysningar/a/"]
+
+
+def test_call_links_fall_back_to_every_content_link_outside_the_listing_path(make_source):
+    spider = EsfSpider(source=make_source())
+    html = "<main><a href='/calls/1.html'>Ett</a><a href='/calls/2.html'>Två</a></main>"
+    response = page(f"{BASE}/esf/utlysningar/", html)
+    assert spider.call_links(response) == [f"{BASE}/calls/1.html", f"{BASE}/calls/2.html"]
+
+
+@pytest.mark.parametrize(
+    ("url", "prefix"),
+    [
+        ("http://x/esf/utlysningar/", "/esf/utlysningar/"),
+        ("http://x/tvv/sokfinansiering/utlysningar.1139.html", "/tvv/sokfinansiering/utlysningar/"),
+        ("http://x/a/Planerade-utlysningar.html", "/a/Planerade-utlysningar/"),
+    ],
+)
+def test_section_prefix_of_a_listing(url, prefix):
+    assert section_prefix(url) == prefix
+
+
+def test_failed_listing_page_makes_the_crawl_incomplete(make_source):
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    spider = EsfSpider(source=make_source())
+    assert spider.complete is True
+    failure = Failure(HttpError(Response(f"{BASE}/esf/", status=500), "500"))
+    spider._failed(failure)
+    assert spider.complete is False
+
+
+def test_exception_while_parsing_makes_the_crawl_incomplete_and_is_raised(make_source):
+    class Broken(CallSpider):
+        kind = "broken"
+
+        def parse_listing(self, response):
+            raise KeyError("layout changed")
+
+    spider = Broken(source=make_source())
+    request = spider.page_request(f"{BASE}/esf/", "parse_listing", role="listing")
+    response = HtmlResponse(f"{BASE}/esf/", body=b"<p>x</p>", request=request)
+    with pytest.raises(KeyError):
+        list(spider._guarded(response))
+    assert spider.complete is False
+
+
+def test_garbage_that_is_not_a_web_page_is_an_error(make_source):
+    spider = EsfSpider(source=make_source())
+    request = spider.page_request(f"{BASE}/esf/", "parse_listing", role="listing")
+    response = Response(f"{BASE}/esf/", body=b"\x00\xff\x13garbage", request=request)
+    with pytest.raises(ValueError, match="not a web page"):
+        list(spider._guarded(response))
+    assert spider.complete is False
+
+
+def test_start_requests_cover_start_and_news_urls(make_source):
+    import asyncio
+
+    source = make_source(news_urls=(f"{BASE}/esf/nyheter/",))
+    spider = EsfSpider(source=source)
+
+    async def collect():
+        return [r async for r in spider.start()]
+
+    requests = asyncio.run(collect())
+    assert [(r.url, r.meta["utlys_handler"]) for r in requests] == [
+        (f"{BASE}/esf/utlysningar/", "parse_listing"),
+        (f"{BASE}/esf/nyheter/", "parse_news"),
+    ]
+
+
+def test_today_comes_from_the_utlys_today_setting(make_source):
+    crawler = get_crawler(EsfSpider, {"UTLYS_TODAY": "2026-11-16"})
+    spider = EsfSpider.from_crawler(crawler, source=make_source())
+    assert spider.today == date(2026, 11, 16)
+    assert spider.name == "test"
+
+
+def test_bad_utlys_today_is_a_one_line_error(make_source):
+    with pytest.raises(ConfigError, match="UTLYS_TODAY: 'igår'"):
+        EsfSpider(source=make_source(), today="igår")
+
+
+def test_make_call_cleans_builds_id_and_derives_status(make_source):
+    spider = EsfSpider(source=make_source(regions=("Kronoberg",)), today="2026-10-15")
+    response = page(
+        f"{BASE}/esf/utlysningar/x/",
+        "",
+    )
+    call = spider.make_call(
+        response,
+        title="  Stöd\u00a0till   unga - Svenska ESF-rådet ",
+        own_id=" 2026/00001 ",
+        summary="Text\n\n med  mellanrum",
+        opens_on="2026-09-01",
+        deadline="2026-11-30",
+        documents=["/a.pdf", "javascript:alert(1)", "data:text/html,x", "/a.pdf"],
+    )
+    assert call.id == "test:2026/00001"
+    assert call.title == "Stöd till unga"
+    assert call.summary == "Text med mellanrum"
+    assert call.status == "open"
+    assert call.regions == ["Kronoberg"]  # the source's default
+    assert call.documents == [f"{BASE}/a.pdf"]
+    assert call.funder == "Svenska ESF-rådet" and call.source == "test"
+    assert call.scraped_at
+
+
+@pytest.mark.parametrize(
+    ("status", "opens_on", "deadline", "expected"),
+    [
+        (None, "2027-01-01", None, "planned"),
+        (None, None, "2026-01-01", "closed"),
+        ("open", "2027-03-01", "2027-04-03", "planned"),  # a future period is not open yet
+        ("open", None, "2026-10-01", "closed"),
+        ("standing", None, None, "standing"),
+    ],
+)
+def test_make_call_status_agrees_with_the_dates(make_source, status, opens_on, deadline, expected):
+    spider = EsfSpider(source=make_source(), today="2026-10-15")
+    call = spider.make_call(
+        page(f"{BASE}/x/", ""), title="T", status=status, opens_on=opens_on, deadline=deadline
+    )
+    assert call.status == expected
+
+
+def test_title_suffix_is_only_stripped_when_it_is_the_site_name(make_source):
+    spider = EsfSpider(source=make_source())
+    assert spider.clean_title("Unga som varken arbetar eller studerar – Stockholm") == (
+        "Unga som varken arbetar eller studerar – Stockholm"
+    )
+    assert spider.clean_title("Utlysning | Svenska ESF-rådet") == "Utlysning"
+    mucf = EsfSpider(
+        source=make_source(funder="Myndigheten för ungdoms- och civilsamhällesfrågor (MUCF)")
+    )
+    assert mucf.clean_title("Stödja ungas organisering | MUCF") == "Stödja ungas organisering"
+
+
+def test_unknown_option_key_is_a_one_line_error(make_source):
+    with pytest.raises(ConfigError) as error:
+        EsfSpider(source=make_source(id="esf", options={"itme": "li"}))
+    assert str(error.value) == (
+        "source esf: field 'options': unknown key 'itme' for spider esf (known: none)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({}, "source lst: options.item: required"),
+        ({"item": "li", "titel": "a"}, "unknown key 'titel'"),
+        ({"item": "ul >"}, "source lst: options.item: invalid CSS selector 'ul >'"),
+        ({"item": "li", "members": "Växjö"}, "options.members: must be a list"),
+        ({"item": "li", "default_status": "öppen"}, "options.default_status: must be one of"),
+        ({"item": "li", "follow": "ja"}, "options.follow: must be true or false"),
+    ],
+)
+def test_listing_options_are_validated_at_start(make_source, options, message):
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(")) as error:
+        ListingSpider(source=make_source(spider="listing", id="lst", options=options))
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "regions"),
+    [
+        ("Projekt i Kronobergs och Kalmar län", ["Kronoberg", "Kalmar"]),
+        ("Kommande utlysningar i Småland och Öarna", ["Småland och Öarna"]),
+        ("En utlysning för hela landet", ["Nationell"]),
+        ("Ett seminarium om jämställdhet", []),
+    ],
+)
+def test_regions_found_in_prose(text, regions):
+    assert find_regions(text) == regions

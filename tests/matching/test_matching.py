@@ -169,7 +169,8 @@ def test_needs_file_synonyms_extend_the_vocabulary(tmp_path, make_call):
         ),
         (
             {
-                "summary": "Icke-konkurrerande utlysning. Den riktar sig endast till Länsstyrelsen Skåne."
+                "summary": "Icke-konkurrerande utlysning."
+                " Den riktar sig endast till Länsstyrelsen Skåne."
             },
             set(),
             "utlysningen är förbehållen Länsstyrelsen Skåne",

@@ -143,3 +143,40 @@ def crawl_fixture():
         return result
 
     return crawl
+
+
+@pytest.fixture(scope="session")
+def crawl_snapshot():
+    """Crawl one configured source over the bundled snapshot of a month, as the demo does
+    (month 2 layered over month 1, minus the pages it deletes)."""
+    import yaml
+
+    manifest = yaml.safe_load((SNAPSHOT / "manifest.yaml").read_text(encoding="utf-8"))
+    configured = {s.id: s for s in load_sources().sources}
+    deleted_file = SNAPSHOT / "month2" / "_deleted.txt"
+    deleted = {
+        line.strip()
+        for line in deleted_file.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    cache: dict = {}
+
+    def crawl(source_id: str, month: str = "month1") -> CrawlResult:
+        if (source_id, month) not in cache:
+            entry = manifest["sources"][source_id]
+            source = configured[source_id]
+            spider = spider_class(source.spider)(
+                source=make_source(
+                    source_id, source.spider, entry["start_paths"], entry.get("news_paths") or ()
+                ),
+                today=manifest["months"][month]["today"],
+            )
+            layers = [SNAPSHOT / "month1"]
+            if month == "month2":
+                layers.insert(0, SNAPSHOT / "month2")
+            result = run_crawl(spider, FileSite(layers, deleted if month == "month2" else set()))
+            result.spider = spider
+            cache[(source_id, month)] = result
+        return cache[(source_id, month)]
+
+    return crawl

@@ -1,5 +1,6 @@
 """The feed spider (Atom here; RSS in the snapshot) and the CSS-configured listing spider."""
 
+
 def test_feed_keeps_keyword_entries_resolves_links_and_drops_scripts(crawl_fixture):
     result = crawl_fixture("feed", ["/esf-nyheter/atom.xml"], source_id="esf-nyheter")
     assert [c.title for c in result.calls] == [
@@ -27,23 +28,27 @@ def test_feed_that_is_not_a_feed_is_an_error(crawl_fixture):
     assert "not an RSS or Atom feed" in result.errors[0]
 
 
-def test_configured_listing_selectors_read_items(crawl_fixture):
+def test_configured_listing_selectors_read_items_and_their_pages(crawl_fixture):
     result = crawl_fixture("listing", ["/sf-varend/"], source_id="sf-varend")
     first, second = result.calls
     assert (first.title, first.status, first.deadline, first.published_on) == (
         "Ansök om medel för insatser 2027", "open", "2026-11-30", "2026-10-01",
     )  # fmt: skip
+    assert first.budget_sek == 2_000_000  # only the item's own page says so
     assert first.regions == ["Kronoberg"]
     assert first.applicants == "Förbundets medlemmar: Växjö, Alvesta, Lessebo, Tingsryd, Uppvidinge"
     assert (second.title, second.status) == ("Nytt nummer av nyhetsbrevet", "unknown")
+    assert result.spider.complete
 
 
-def test_listing_can_follow_items_to_their_pages(crawl_fixture):
-    options = {"item": "ul.news-list > li", "title": "h3", "follow": True}
+def test_listing_without_follow_reads_the_listing_only(crawl_fixture):
+    options = {"item": "ul.news-list > li", "title": "h3"}
     result = crawl_fixture("listing", ["/sf-varend/"], source_id="sf-varend", options=options)
-    call = next(c for c in result.calls if c.title == "Ansök om medel för insatser 2027")
-    assert call.budget_sek == 2_000_000  # only the item page says so
-    assert result.spider.complete is False  # item 13's page is missing
+    assert result.fetched == ["/sf-varend/"]
+    assert [(c.title, c.deadline, c.budget_sek) for c in result.calls] == [
+        ("Ansök om medel för insatser 2027", "2026-11-30", None),
+        ("Nytt nummer av nyhetsbrevet", None, None),
+    ]
 
 
 def test_listing_items_in_a_table_with_other_selectors(crawl_fixture):
@@ -59,7 +64,8 @@ def test_region_kronoberg_standing_and_open_items(crawl_fixture):
     result = crawl_fixture(
         "listing", ["/region-kronoberg/finansiering/"], source_id="region-kronoberg"
     )
-    assert [(c.title, c.status, c.deadline, c.cofinancing) for c in result.calls] == [
-        ("Regionala tillväxtmedel", "standing", None, "50 %"),
-        ("Utlysning: kultur i hela länet", "open", "2026-12-15", None),
+    assert [(c.title, c.status, c.deadline, c.budget_sek) for c in result.calls] == [
+        ("Regionala tillväxtmedel", "standing", None, None),
+        ("Utlysning: kultur i hela länet", "open", "2026-12-15", 2_000_000),
     ]
+    assert result.calls[0].cofinancing == "50 %"

@@ -78,13 +78,7 @@ def run_crawl(
         job_path.write_text(json.dumps(job), encoding="utf-8")
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-        try:
-            completed = subprocess.run(
-                [sys.executable, "-m", "crawler.crawl", str(job_path)], env=env, timeout=timeout
-            )
-            ended = f"exit code {completed.returncode}"
-        except subprocess.TimeoutExpired:
-            ended = f"stopped after {timeout:g} s"
+        ended = _run_child(job_path, env, timeout)
         reports = _read_reports(Path(job["reports_path"]))
     by_source = {r.source: r for r in reports}
     missing = [s for s in selected if s.id not in by_source]
@@ -102,6 +96,26 @@ def run_crawl(
             by_source[source.id] = report
         db.close()
     return [by_source[s.id] for s in selected]
+
+
+def _run_child(job_path: Path, env: dict[str, str], timeout: float | None) -> str:
+    """Run the crawl process; say how it ended."""
+    child = subprocess.Popen([sys.executable, "-m", "crawler.crawl", str(job_path)], env=env)
+    try:
+        return f"exit code {child.wait(timeout=timeout)}"
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+        return f"stopped after {timeout:g} s"
+    except KeyboardInterrupt:
+        # Ctrl-C reached the child too: Scrapy closes its spiders, and each stores what it
+        # found as an incomplete crawl. Give it the time to do so, then stop.
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise
 
 
 def crawl_log_path(db_path: str | Path) -> Path:

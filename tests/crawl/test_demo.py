@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.demo import DEMO_STEPS, DemoContext, run_demo
+from crawler.demo import DEMO_STEPS, DemoContext, crawl_month1, crawl_month2, run_demo
 
 
 def test_demo_crawls_both_months_and_prints_the_changes(tmp_path):
@@ -31,18 +31,21 @@ def test_demo_crawls_both_months_and_prints_the_changes(tmp_path):
 
 
 def test_demo_starts_from_an_empty_database_and_runs_later_steps(tmp_path):
-    seen: list[str] = []
+    seen: list[tuple[str | None, int]] = []
 
     def count_calls(ctx: DemoContext) -> None:
         from crawler.storage import open_db
 
-        ctx.extra["calls"] = open_db(ctx.db_path)["calls"].count
-        seen.append(ctx.server.month)
+        seen.append((ctx.server.month, open_db(ctx.db_path)["calls"].count))
+        ctx.extra["counted"] = True
 
     (tmp_path / "utlys.db").write_text("left over from an earlier run", encoding="utf-8")
     (tmp_path / "notes.txt").write_text("not ours", encoding="utf-8")
-    steps = [DEMO_STEPS[0], count_calls]
-    result = run_demo(tmp_path, echo=lambda line: None, steps=steps)
-    assert seen == ["month1"]
-    assert result.extra["calls"] == sum(r.items for r in result.reports["month1"])
+    result = run_demo(tmp_path, echo=lambda line: None, steps=[count_calls])
+    assert seen == [("month1", 0)]  # the left-over file was removed, not opened
+    assert result.extra == {"counted": True}
     assert (tmp_path / "notes.txt").exists()
+
+
+def test_later_areas_extend_the_demo_by_appending_steps():
+    assert DEMO_STEPS[:2] == [crawl_month1, crawl_month2]

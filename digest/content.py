@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlite_utils import Database
@@ -41,16 +42,16 @@ class Item:
     changes: list[str] = field(default_factory=list)
     gone: bool = False
 
-    @property
+    @cached_property
     def days_left(self) -> int | None:
         return swedish.days_left(self.call.deadline, self.today)
 
-    @property
+    @cached_property
     def title(self) -> str:
         """One line: a scraped title with line breaks must not break the plain-text layout."""
         return " ".join(self.call.title.split()) or "(utan titel)"
 
-    @property
+    @cached_property
     def deadline_text(self) -> str:
         """ "1 december 2026 kl. 16.00 (8 dagar kvar)", or "löpande" for standing programmes."""
         call = self.call
@@ -62,7 +63,7 @@ class Item:
         left = swedish.days_left_text(self.days_left)
         return f"{text} ({left})" if left else text
 
-    @property
+    @cached_property
     def summary_text(self) -> str:
         """The call's summary cut at a word near 300 characters: enough to decide whether to
         click, short enough for a mail that lists many calls."""
@@ -71,15 +72,15 @@ class Item:
             return text
         return text[:SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",.;:") + " …"
 
-    @property
+    @cached_property
     def status_text(self) -> str:
         return swedish.status_text(self.call.status)
 
-    @property
+    @cached_property
     def budget_text(self) -> str:
         return swedish.kronor(self.call.budget_sek)
 
-    @property
+    @cached_property
     def regions_text(self) -> str:
         return ", ".join(self.call.regions)
 

@@ -127,8 +127,8 @@ def record(db: Database, outgoing: Iterable[Outgoing], *, kind: str, period: str
 def _find(db: Database, kind: str, period: str, municipality: str, recipient: str) -> dict | None:
     rows = db.execute_returning_dicts(
         "select * from deliveries where kind = ? and period = ? and municipality = ?"
-        " and recipient = ? collate nocase",
-        [kind, period, municipality, recipient],
+        " and recipient = ?",  # stored in lower case; a plain compare can use the key's index
+        [kind, period, municipality, recipient.lower()],
     )
     return rows[0] if rows else None
 

@@ -94,6 +94,8 @@ def build_message(
         msg["List-Unsubscribe"] = f"<{header_safe(unsubscribe)}>"
         if unsubscribe.startswith("https:"):
             msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # Quoted-printable, not base64: spam filters score mostly-ASCII text parts sent as base64
+    # (SpamAssassin MIME_BASE64_TEXT), and QP keeps the stored message readable.
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     for item in attachments:

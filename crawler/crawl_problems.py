@@ -14,6 +14,7 @@ Each keeps ``problems`` ({url: message}); ``crawl_problems(crawler)`` lists them
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,6 +50,9 @@ def where(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
+_MAXSIZE = re.compile(r"(\d+) bytes which is larger than download max size \((\d+)\)")
+
+
 def describe_exception(exc: BaseException, request: Request, timeout: float | None) -> str:
     """One line a coordinator can act on, for a download that failed."""
     parts = urlsplit(request.url)
@@ -62,7 +66,10 @@ def describe_exception(exc: BaseException, request: Request, timeout: float | No
         seconds = f"{timeout:g} s" if timeout else "the timeout"
         return f"timeout after {seconds} on {path}"
     if isinstance(exc, DownloadCancelledError):
-        return f"download of {path} stopped (larger than the page-size cap?)"
+        size = _MAXSIZE.search(str(exc))
+        if size:
+            return f"page too large on {path} ({size[1]} bytes, the cap is {size[2]})"
+        return f"download of {path} cancelled"
     if isinstance(exc, ResponseDataLossError):
         return f"incomplete answer on {path}"
     text = str(exc)

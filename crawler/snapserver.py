@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import posixpath
+import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -233,6 +234,11 @@ class SnapshotServer(ThreadingHTTPServer):
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up early (a crawler refusing an oversized page) is no error."""
+        if not isinstance(sys.exception(), ConnectionError):
+            super().handle_error(request, client_address)
 
     def wait_stopping(self, seconds: float) -> None:
         self._stopping.wait(seconds)

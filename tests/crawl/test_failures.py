@@ -149,3 +149,15 @@ def test_a_crawl_process_that_dies_leaves_a_failed_run_for_every_source(tmp_path
     )
     db = open_db(tmp_path / "utlys.db")
     assert db["source_runs"].count == 2
+
+
+def test_a_page_over_the_size_cap_is_refused_and_named(tmp_path):
+    with serve_snapshot("month1") as server:
+        sources = write_sources(
+            tmp_path / "sources.yaml", [esf_source("esf", server.base_url)], max_page_bytes=3000
+        )
+        (report,) = run_crawl(tmp_path / "utlys.db", sources, today="2026-10-15")
+    assert report.status == "failed"
+    assert re.fullmatch(
+        rf"page too large on {LISTING} \(\d+ bytes, the cap is 3000\)", report.error
+    )

@@ -38,7 +38,7 @@ from crawler.normalize import (
     safe_url,
     status_from_dates,
 )
-from crawler.regions import COUNTIES, ESF_REGIONS, normalize_regions
+from crawler.regions import COUNTIES, ESF_REGIONS, normalize_region, normalize_regions
 from spiders._labels import (
     HEADINGS,
     element_text,
@@ -126,6 +126,17 @@ def is_pagination_url(url: str) -> bool:
     if PAGINATION_PATH.search(parts.path):
         return True
     return any(k.lower() in PAGINATION_QUERY for k, _ in parse_qsl(parts.query))
+
+
+def regions_from(text: str | None) -> list[str]:
+    """Areas from a region field: "Småland & Öarna", "Region Kronoberg, Blekinge", "Jönköpings,
+    Kronobergs, Kalmar och Gotlands län"."""
+    found: list[str] = []
+    for part in re.split(r"\s*[,;/|]\s*", clean_text(text)):
+        for name in [normalize_region(part)] if normalize_region(part) else find_regions(part):
+            if name and name not in found:
+                found.append(name)
+    return found
 
 
 def find_regions(text: str) -> list[str]:
@@ -378,11 +389,12 @@ class CallSpider(scrapy.Spider):
     def page_title(self, response: TextResponse) -> str:
         """The page's visible title: its first content <h1>, else og:title, else <title>."""
         root = content_root(response)
+        names = {n.casefold() for n in self.site_names(response)}
         for h1 in root.iter("h1"):
             if not any(is_boilerplate(a) for a in h1.iterancestors()):
-                text = element_text(h1)
-                if text:
-                    return self.clean_title(text, response)
+                text = self.clean_title(element_text(h1), response)
+                if text and text.casefold() not in names:  # not a logo in an <h1>
+                    return text
         for xpath in ("//meta[@property='og:title']/@content", "//title"):
             found = response.xpath(xpath)
             if found:

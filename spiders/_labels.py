@@ -239,6 +239,26 @@ def _value_after(el: etree._Element, label_text: str) -> str:
     return _next_block(el)
 
 
+def _column_value(cell: etree._Element) -> str:
+    """The cell below a header cell (same column, next row with cells)."""
+    row = cell.getparent()
+    if row is None or tag_of(row) != "tr":
+        return ""
+    index = _cells(row).index(cell)
+    for below in row.itersiblings("tr"):
+        cells = _cells(below)
+        if cells:
+            return element_text(cells[index]) if index < len(cells) else ""
+    body = row.getparent()  # a <thead> row: the first row of the next <tbody>
+    if body is not None and tag_of(body) == "thead":
+        for section in body.itersiblings():
+            rows = [r for r in section.iter("tr") if _cells(r)]
+            if rows:
+                cells = _cells(rows[0])
+                return element_text(cells[index]) if index < len(cells) else ""
+    return ""
+
+
 def label_values(
     root: etree._Element, labels: Mapping[str, Sequence[str]] | Iterable[str]
 ) -> dict[str, str]:
@@ -260,6 +280,8 @@ def label_values(
             name = wanted.get(label_key(text))
             if name and name not in found:
                 value = _value_after(node, text)
+                if (not value or label_key(value) in wanted) and tag in ("th", "td"):
+                    value = _column_value(node)  # labels in a header row, values below
                 if value and label_key(value) not in wanted:
                     found[name] = value
                     return

@@ -9,7 +9,7 @@ linked PDF. Pages without any of the call labels (news, filters) are not calls.
 import re
 
 from crawler.normalize import parse_amount, parse_date, parse_percent, parse_time
-from spiders._base import CallSpider, content_root, first
+from spiders._base import CallSpider, content_root, first, regions_from
 from spiders._labels import label_values, text_lines
 
 LABELS = {
@@ -39,17 +39,19 @@ class EsfSpider(CallSpider):
         lines = [line.text for line in text_lines(root)]
         closes = _closing_sentence(lines)
         summary = values.get("summary") or _lead(lines)
+        opens_on = parse_date(values.get("opens_on"))
+        deadline = first(parse_date(values.get("deadline"), month_only="end"), parse_date(closes))
+        prose = self.prose_status(lines) if not (opens_on or deadline) else None
         yield self.make_call(
             response,
             title=self.page_title(response),
             own_id=_own_id(values.get("own_id")),
             programme=_programme(self.source.programme, values.get("area")),
             summary=summary,
-            regions=re.split(r"\s*[,;/]\s*|\s+samt\s+", values.get("region", "")),
-            opens_on=parse_date(values.get("opens_on")),
-            deadline=first(
-                parse_date(values.get("deadline"), month_only="end"), parse_date(closes)
-            ),
+            regions=regions_from(values.get("region")),
+            status=prose.status if prose else "unknown",  # dates decide when there are any
+            opens_on=opens_on,
+            deadline=deadline,
             deadline_time=first(parse_time(values.get("deadline")), parse_time(closes)),
             budget_sek=parse_amount(values.get("budget")),
             cofinancing=_cofinancing(summary),

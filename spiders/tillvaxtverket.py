@@ -12,7 +12,7 @@ import re
 
 from crawler.normalize import parse_date, parse_percent, parse_total_budget
 from crawler.regions import normalize_region
-from spiders._base import CallSpider, content_root, find_regions, first
+from spiders._base import CallSpider, content_root, find_regions, first, regions_from
 from spiders._labels import label_values, text_lines
 
 QUESTIONS = {
@@ -34,9 +34,13 @@ class TillvaxtverketSpider(CallSpider):
 
     def parse_call(self, response):
         root = content_root(response)
-        lines = [line.text for line in text_lines(root)]
+        tagged = text_lines(root)
+        lines = [line.text for line in tagged]
         answers = label_values(root, QUESTIONS)
-        status_at = next((i for i, t in enumerate(lines) if STATUS.match(t)), None)
+        title_at = next((i for i, line in enumerate(tagged) if line.tag == "h1"), -1)
+        status_at = next(
+            (i for i, t in enumerate(lines) if i > title_at and STATUS.match(t)), None
+        )  # after the title: a menu item "Öppen data" is no status
         if status_at is None and len(answers) < 2:
             return
         states, regions, rest = _status_and_regions(lines, status_at)
@@ -69,7 +73,7 @@ def _status_and_regions(lines: list[str], at: int | None) -> tuple[list[str], li
         regions += find_regions(re.sub(r"^.*?(?:\d{4}|Öppen|Öppet)\b", "", lines[index]))
         index += 1
     while index < len(lines) and _is_region_line(lines[index]):
-        regions += [lines[index]] if normalize_region(lines[index]) else find_regions(lines[index])
+        regions += regions_from(lines[index])
         index += 1
     return states, regions, lines[index:]
 

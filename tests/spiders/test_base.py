@@ -269,3 +269,30 @@ def test_listing_options_are_validated_at_start(make_source, options, message):
 )
 def test_regions_found_in_prose(text, regions):
     assert find_regions(text) == regions
+
+
+@pytest.mark.parametrize(
+    ("text", "regions"),
+    [
+        ("Småland & Öarna", ["Småland och Öarna"]),
+        ("Region Kronoberg, Blekinge", ["Kronoberg", "Blekinge"]),
+        (
+            "Jönköpings, Kronobergs, Kalmar och Gotlands län",
+            ["Jönköping", "Kronoberg", "Kalmar", "Gotland"],
+        ),
+        ("ESF-Nationellt", ["Nationell"]),
+    ],
+)
+def test_regions_from_a_region_field(text, regions):
+    from spiders._base import regions_from
+
+    assert regions_from(text) == regions
+
+
+def test_page_title_skips_a_logo_h1_and_strips_the_site_name(make_source):
+    spider = EsfSpider(source=make_source())
+    head = "<title>Utlysningen | Svenska ESF-rådet</title>"
+    body = "<div id='top'><h1>Svenska ESF-rådet</h1></div><h2>Utlysningen</h2>"
+    html = f"<html><head>{head}</head><body>{body}</body></html>"
+    response = HtmlResponse(f"{BASE}/x/", body=html.encode(), encoding="utf-8")
+    assert spider.page_title(response) == "Utlysningen"

@@ -116,3 +116,11 @@ def test_sections_split_at_headings():
     html = "<h2>A</h2><p>a1</p><h3>A.1</h3><p>a2</p><h2>B</h2><p>b</p>"
     found = {s.title: element_text(s.as_element()) for s in sections(root(html))}
     assert found == {"A": "a1 A.1 a2", "A.1": "a2", "B": "b"}
+
+
+def test_labels_in_a_header_row_take_the_cell_below():
+    html = (
+        "<table><thead><tr><th>Region</th><th>Slutdatum</th></tr></thead>"
+        "<tbody><tr><td>Kronoberg</td><td>2026-03-01</td></tr></tbody></table>"
+    )
+    assert label_values(root(html), LABELS) == {"Region": "Kronoberg", "Slutdatum": "2026-03-01"}

@@ -194,7 +194,7 @@ def digest_content(
     other_rows = db.execute_returning_dicts(
         "select * from calls where gone = 0 and coalesce(status, '') != 'closed'"
         " and substr(first_seen, 1, 10) between ? and ?",
-        [start.isoformat(), end.isoformat()],
+        [other_since(db, municipality, period).isoformat(), max(end, today).isoformat()],
     )
     for row in other_rows:
         if row["id"] in all_matched or row["id"] in told or row["id"] in shown:
@@ -207,6 +207,22 @@ def digest_content(
     content.other.sort(key=_by_deadline)
     content.other = content.other[:other_limit]
     return content
+
+
+def other_since(db: Database, municipality: str, period: str) -> date:
+    """Where "other new calls" start: the day the last sent digest was built, so a digest built
+    on the 1st of the month still lists what appeared since the previous one; without an
+    earlier digest, the first day of the month before the period."""
+    start, _ = swedish.parse_period(period)
+    rows = db.execute_returning_dicts(
+        "select max(created_at) as since from deliveries where kind = 'digest'"
+        " and status = 'sent' and municipality = ? collate nocase and period < ?",
+        [municipality, period],
+    )
+    since = _date(rows[0]["since"]) if rows else None
+    if since is not None:
+        return since
+    return (start - timedelta(days=1)).replace(day=1)
 
 
 def told_snapshots(db: Database, municipality: str, period: str) -> dict[str, dict[str, Any]]:

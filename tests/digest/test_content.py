@@ -74,7 +74,7 @@ def test_deadlines_within_45_days_are_listed(db, today):
 
 def test_other_new_calls_exclude_the_municipalitys_matches(db, today):
     save_calls(db, "esf", [make_call(1), make_call(2), make_call(3)], seen_at=SEEN)
-    save_calls(db, "old", [make_call(9, source="old", id="old:9")], seen_at="2026-10-01T06:00")
+    save_calls(db, "old", [make_call(9, source="old", id="old:9")], seen_at="2026-09-30T06:00")
     add_match(db, "esf:1", "Växjö")
     add_match(db, "esf:2", "Växjö", "rejected")
     content = digest_content(db, "Växjö", PERIOD, today=today)
@@ -152,3 +152,16 @@ def test_a_match_rejected_after_the_build_drops_the_built_digest(db, inventory, 
     report = build_digests(db, inventory, PERIOD, settings={}, today=today)
     assert report.counts["dropped"] == 2
     assert db["deliveries"].count == 0
+
+
+def test_other_new_calls_are_those_since_the_last_sent_digest(db, inventory, today):
+    save_calls(db, "esf", [make_call(1)], seen_at="2026-10-05T06:00:00+00:00")
+    add_match(db, "esf:1", "Växjö")
+    build_digests(db, inventory, "2026-10", settings={}, today=today.replace(month=10, day=20))
+    db.execute("update deliveries set status = 'sent', created_at = '2026-10-20T07:00:00+00:00'")
+    db.conn.commit()
+    save_calls(db, "old", [make_call(8, source="old", id="old:8")], seen_at="2026-10-10T06:00")
+    save_calls(db, "new", [make_call(9, source="new", id="new:9")], seen_at="2026-10-25T06:00")
+    # The December digest, built on 1 December, still lists what appeared since October's.
+    content = digest_content(db, "Växjö", "2026-12", today=today.replace(day=30))
+    assert ids(content.other) == ["new:9"]

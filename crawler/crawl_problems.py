@@ -25,6 +25,7 @@ from scrapy.exceptions import (
     DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
+    IgnoreRequest,
     ResponseDataLossError,
 )
 from scrapy.http import Request, Response
@@ -106,7 +107,9 @@ class ProblemRecorder:
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        if not _is_robots(request):
+        # IgnoreRequest is a decision (robots.txt, offsite), not a failure of the site; the
+        # robots.txt refusals are counted in the stats and reported from there.
+        if not isinstance(exception, IgnoreRequest) and not _is_robots(request):
             timeout = request.meta.get("download_timeout", self.timeout)
             self.problems[request.url] = describe_exception(exception, request, timeout)
         return None

@@ -183,6 +183,7 @@ class SnapshotServer(ThreadingHTTPServer):
         self.faults: dict[str, str] = {}
         self.hang_seconds = hang_seconds
         self.log: list[tuple[str, str, int]] = []
+        self.user_agents: set[str] = set()
         self._log_lock = threading.Lock()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -260,6 +261,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, with_body: bool) -> None:
         path = urlsplit(self.path).path
+        self.server.user_agents.add(self.headers.get("User-Agent", ""))
         fault = self.server.fault_for(path)
         if fault == "hang":
             self.server.record(self.command, path, 0)

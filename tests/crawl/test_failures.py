@@ -10,7 +10,7 @@ from contextlib import ExitStack
 import pytest
 
 from crawler.crawl import run_crawl
-from crawler.snapserver import serve_snapshot
+from crawler.snapserver import serve_directory, serve_snapshot
 from crawler.storage import open_db
 from tests.crawl.conftest import by_source, closed_port, write_sources
 
@@ -161,3 +161,22 @@ def test_a_page_over_the_size_cap_is_refused_and_named(tmp_path):
     assert re.fullmatch(
         rf"page too large on {LISTING} \(\d+ bytes, the cap is 3000\)", report.error
     )
+
+
+def test_robots_txt_is_obeyed_and_the_user_agent_names_the_contact(tmp_path):
+    site = tmp_path / "site"
+    (site / "private").mkdir(parents=True)
+    (site / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n", encoding="utf-8")
+    (site / "private" / "index.html").write_text("<h1>Hemligt</h1>", encoding="utf-8")
+    with serve_directory(site) as server:
+        sources = write_sources(
+            tmp_path / "sources.yaml",
+            [{**esf_source("esf", server.base_url), "start_urls": [server.url("/private/")]}],
+            contact="samordnare@kommun.se",
+        )
+        (report,) = run_crawl(tmp_path / "utlys.db", sources)
+    assert report.status == "failed"
+    assert report.error == "1 page(s) forbidden by robots.txt"
+    assert [path for _, path, _ in server.log] == ["/robots.txt"]
+    (agent,) = server.user_agents
+    assert agent.startswith("utlys/") and "samordnare@kommun.se" in agent

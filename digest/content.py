@@ -179,10 +179,10 @@ def digest_content(
             if item.changes:
                 content.changed.append(item)
         else:
-            first_seen = _date(row["first_seen"])
-            if first_seen is not None and first_seen < start:
-                before = _state_before(db, item.call.id, now, start, end)
-                item.changes = describe_changes(before, now, today) if before != now else []
+            # Never told, but seen to change this month (a deadline moved since we first saw
+            # it): say so with the call, the reader may know the old date from the funder.
+            before = _state_before(db, item.call.id, now, row["first_seen"], start, end)
+            item.changes = describe_changes(before, now, today) if before != now else []
             if live:
                 content.new.append(item)
             elif item.changes:
@@ -272,14 +272,21 @@ def describe_changes(before: dict[str, Any], now: dict[str, Any], today: date) -
 
 
 def _state_before(
-    db: Database, call_id: str, now: dict[str, Any], start: date, end: date
+    db: Database,
+    call_id: str,
+    now: dict[str, Any],
+    first_seen: str | None,
+    start: date,
+    end: date,
 ) -> dict[str, Any]:
-    """The watched fields as they were when the period began, from ``call_changes``."""
+    """The watched fields as they were before this month's changes (``call_changes`` seen in
+    the period, after the call was first seen)."""
     before = dict(now)
     rows = db.execute_returning_dicts(
         "select field, old from call_changes where call_id = ? and field in ('deadline',"
-        " 'status', 'gone') and substr(seen_at, 1, 10) between ? and ? order by id desc",
-        [call_id, start.isoformat(), end.isoformat()],
+        " 'status', 'gone') and substr(seen_at, 1, 10) between ? and ? and seen_at > ?"
+        " order by id desc",
+        [call_id, start.isoformat(), end.isoformat(), first_seen or ""],
     )
     for row in rows:  # newest first, so the earliest change's old value wins
         value = row["old"]

@@ -165,3 +165,14 @@ def test_other_new_calls_are_those_since_the_last_sent_digest(db, inventory, tod
     # The December digest, built on 1 December, still lists what appeared since October's.
     content = digest_content(db, "Växjö", "2026-12", today=today.replace(day=30))
     assert ids(content.other) == ["new:9"]
+
+
+def test_a_new_call_whose_deadline_moved_this_month_says_so(db, today):
+    save_calls(db, "esf", [make_call(1, deadline="2026-11-26")], seen_at="2026-11-02T06:00:00")
+    save_calls(db, "esf", [make_call(1, deadline="2026-12-10")], seen_at="2026-11-16T06:00:00")
+    add_match(db, "esf:1", "Växjö")
+    content = digest_content(db, "Växjö", PERIOD, today=today)
+    assert ids(content.new) == ["esf:1"]
+    assert content.new[0].changes == [
+        "Sista ansökningsdag har ändrats från 26 november 2026 till 10 december 2026."
+    ]

@@ -3,6 +3,8 @@ check before storage."""
 
 from __future__ import annotations
 
+from email.utils import formatdate
+
 import pytest
 from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse, Request
@@ -76,6 +78,26 @@ def test_a_stale_cached_page_is_revalidated_with_its_validators(cache_control):
     assert policy.is_cached_response_fresh(cached_page(headers), request) is False
     assert request.headers[b"If-None-Match"] == b'"abc"'
     assert request.headers[b"If-Modified-Since"] == b"Thu, 15 Oct 2026 00:00:00 GMT"
+
+
+def test_an_old_page_without_expiry_is_asked_for_again_not_reused_for_weeks():
+    # RFC2616Policy alone would keep this page fresh for a tenth of a year.
+    headers = {
+        "Last-Modified": "Thu, 16 Oct 2025 00:00:00 GMT",
+        "Date": formatdate(usegmt=True),
+    }
+    request = Request("http://127.0.0.1/x/")
+    policy = RevalidatingPolicy(project_settings())
+    assert policy.is_cached_response_fresh(cached_page(headers), request) is False
+    assert request.headers[b"If-Modified-Since"] == b"Thu, 16 Oct 2025 00:00:00 GMT"
+
+
+def test_a_page_the_server_declared_fresh_is_reused_without_asking():
+    headers = {"Cache-Control": "max-age=3600", "Date": formatdate(usegmt=True), "ETag": '"a"'}
+    request = Request("http://127.0.0.1/x/")
+    policy = RevalidatingPolicy(project_settings())
+    assert policy.is_cached_response_fresh(cached_page(headers), request) is True
+    assert b"If-None-Match" not in request.headers
 
 
 @pytest.fixture

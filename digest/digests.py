@@ -34,6 +34,7 @@ from digest.transport import sender_from_settings
 
 log = logging.getLogger(__name__)
 
+GMAIL_CLIPS_AT = 100_000  # bytes of HTML; Gmail shows "[Meddelandet har klippts]" past ~102 kB
 MANAGE_TEXT = (
     "Vill ni ändra vilka behov ni bevakas för, eller lägga till eller ta bort mottagare? "
     "Svara på det här mejlet eller kontakta samordnaren."
@@ -47,6 +48,7 @@ class BuildReport:
     built: list[tuple[str, str, str]] = field(default_factory=list)  # (audience, to, subject)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (audience, why)
     counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"{self.kind} {self.period}: {len(self.built)} message(s) ready to send"]
@@ -58,6 +60,7 @@ class BuildReport:
             out.append(f"  {self.counts['kept']} already sent or held, left untouched")
         if self.counts.get("dropped"):
             out.append(f"  {self.counts['dropped']} earlier built message(s) no longer wanted")
+        out.extend(f"  warning: {w}" for w in self.warnings)
         return out
 
 
@@ -184,7 +187,14 @@ def build_digests(
             report.skipped.append((name, "no active subscribers"))
             log.info("digest %s %s: skipped, no subscribers", period, name)
             continue
-        outgoing.extend(_digest_messages(content, subs, inventory, options, sender, when))
+        messages = _digest_messages(content, subs, inventory, options, sender, when)
+        size = max(len(m.message.get_body(("html",)).get_content().encode()) for m in messages)
+        if size > GMAIL_CLIPS_AT:
+            report.warnings.append(
+                f"{name}: the HTML is {size // 1000} kB; Gmail clips mail over 102 kB "
+                "(review fewer matches, or lower digest.other_limit)"
+            )
+        outgoing.extend(messages)
     for out in outgoing:
         report.built.append((out.municipality, out.recipient, out.subject))
     report.counts = delivery.record(db, outgoing, kind="digest", period=period)

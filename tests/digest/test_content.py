@@ -176,3 +176,14 @@ def test_a_new_call_whose_deadline_moved_this_month_says_so(db, today):
     assert content.new[0].changes == [
         "Sista ansökningsdag har ändrats från 26 november 2026 till 10 december 2026."
     ]
+
+
+def test_a_digest_too_big_for_gmail_is_warned_about(db, inventory, today):
+    calls = [make_call(n, summary="Lång beskrivning av utlysningen. " * 20) for n in range(80)]
+    save_calls(db, "esf", calls, seen_at=SEEN)
+    for call in calls:
+        add_match(db, call.id, "Älmhult")
+    report = build_digests(db, inventory, PERIOD, settings={}, today=today)
+    assert len(report.warnings) == 1
+    assert report.warnings[0].startswith("Älmhult: the HTML is ")
+    assert "Gmail clips" in "\n".join(report.lines())

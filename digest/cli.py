@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -415,9 +416,17 @@ def _send(
         delivery.release(db, mark_sent, resend=False)
         click.echo(f"marked {len(mark_sent)} held message(s) as sent")
     click.echo(f"sending {kind} {period} via {transport!r}")
-    report = delivery.send_deliveries(
-        db, transport, kind=kind, period=period, retry_failed=retry_failed
-    )
+    # SIGTERM (a service stop, a timeout) interrupts like Ctrl-C, so a message not yet handed
+    # over goes back to `built` instead of being held.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        report = delivery.send_deliveries(
+            db, transport, kind=kind, period=period, retry_failed=retry_failed
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if not report.sent and not delivery.summary(db, kind=kind, period=period):
+        click.echo(f"nothing built for {period}: run `utlys {kind} build --period {period}`")
     click.echo(f"sent {len(report.sent)}")
     for recipient in report.sent:
         click.echo(f"  sent to {recipient}")
@@ -439,6 +448,10 @@ def _send(
         raise click.ClickException(f"stopped, nothing more sent: {report.stopped}")
     if report.held or report.failed:
         raise SystemExit(1)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _send_options(func: Callable[..., Any]) -> Callable[..., Any]:

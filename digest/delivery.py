@@ -184,7 +184,7 @@ def send_deliveries(
             if not _claim(db, row["id"]):
                 continue  # another sender took it
             try:
-                transport.send(msg)
+                _send_one(db, transport, row["id"], msg)
             except DeliveryRefused as exc:
                 if exc.permanent:
                     _finish(db, row["id"], "failed", error=str(exc))
@@ -209,9 +209,25 @@ def send_deliveries(
                 _finish(db, row["id"], "sent", sent_at=now_iso())
                 report.sent.append(row["recipient"])
                 log.info("sent %s to %s", kind, row["recipient"])
-    finally:
-        transport.close()
+    except BaseException:
+        # Interrupted: drop the connection instead of a polite QUIT that could wait for a
+        # server still busy with the interrupted command.
+        getattr(transport, "abort", transport.close)()
+        raise
+    transport.close()
     return report
+
+
+def _send_one(db: Database, transport: Transport, delivery_id: int, msg: EmailMessage) -> None:
+    """Hand one claimed message to the transport. If the process is interrupted (Ctrl-C,
+    SIGTERM) before anything of the message was handed over, or the transport is idempotent,
+    the delivery goes back to ``built``; otherwise it stays ``sending``: held."""
+    try:
+        transport.send(msg)
+    except (KeyboardInterrupt, SystemExit):
+        if getattr(transport, "idempotent", False) or not getattr(transport, "in_doubt", True):
+            _finish(db, delivery_id, "built", error="interrupted before it was handed over")
+        raise
 
 
 def _claim(db: Database, delivery_id: int) -> bool:

@@ -70,7 +70,13 @@ class DeliveryUncertain(TransportError):
 
 
 class Transport(Protocol):
-    """What every transport offers; ``close()`` ends a connection kept open between messages."""
+    """What every transport offers; ``close()`` ends a connection kept open between messages.
+
+    Optional attributes the deliveries ledger uses when the process is interrupted inside
+    ``send()``: ``in_doubt`` (False while nothing of the current message has been handed
+    over, so it may simply be sent again) and ``idempotent`` (sending the same message twice
+    has the effect of sending it once, as with the outbox's files named by Message-ID).
+    """
 
     def send(self, msg: EmailMessage) -> None: ...
 
@@ -109,6 +115,9 @@ class OutboxTransport:
     instead of adding a second one; the write goes through a temporary file and a rename, so a
     crash never leaves half a message behind.
     """
+
+    idempotent = True  # the same Message-ID replaces its own file
+    in_doubt = False
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
@@ -182,6 +191,9 @@ class SmtpTransport:
         self.timeout = timeout
         self.cafile = cafile
         self._smtp: smtplib.SMTP | None = None
+        # True from the moment the message itself is transferred (DATA) until the next send():
+        # an interruption in that window may leave a message the server accepted.
+        self.in_doubt = False
 
     def __repr__(self) -> str:
         mode = "SSL" if self.use_ssl else "STARTTLS" if self.starttls else "plain"
@@ -225,7 +237,10 @@ class SmtpTransport:
         self._smtp = smtp
         return smtp
 
+    idempotent = False
+
     def send(self, msg: EmailMessage) -> None:
+        self.in_doubt = False
         sender, recipients = envelope(msg)
         data = message_bytes(msg)
         if self._smtp is not None and not self._alive():
@@ -256,12 +271,15 @@ class SmtpTransport:
             # Nothing of the message was transferred yet: safe to try again later.
             self._drop()
             raise TransportUnavailable(f"{self!r}: {_describe(exc)}") from exc
+        self.in_doubt = True
         try:
             smtp.data(data)
         except smtplib.SMTPDataError as exc:
+            self.in_doubt = False  # the server answered no
             self._reset()
             raise DeliveryRefused(exc.smtp_code, _text(exc.smtp_error)) from exc
         except smtplib.SMTPResponseException as exc:
+            self.in_doubt = False
             self._drop()
             raise DeliveryRefused(exc.smtp_code, _text(exc.smtp_error)) from exc
         except (smtplib.SMTPException, OSError) as exc:
@@ -293,6 +311,10 @@ class SmtpTransport:
     def _drop(self) -> None:
         _quietly_close(self._smtp)
         self._smtp = None
+
+    def abort(self) -> None:
+        """Close the socket at once, without QUIT (used when the process is interrupted)."""
+        self._drop()
 
     def close(self) -> None:
         if self._smtp is None:

@@ -45,10 +45,13 @@ class Handler:
     refuse: set[str] = field(default_factory=set)
     drop_after: int | None = None
     stall_at: int | None = None
+    stall_in: str = "DATA"  # or "RCPT": stall before the message itself is transferred
     stalled: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
 
     async def handle_RCPT(self, server, session, envelope: Envelope, address, rcpt_options):
+        if self.stall_in == "RCPT":
+            await self._stall()
         if address in self.refuse:
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
         envelope.rcpt_tos.append(address)
@@ -59,6 +62,14 @@ class Handler:
             self.drop_after = None  # once
             server.transport.close()
             return "421 closing"
+        if self.stall_in == "DATA":
+            await self._stall()
+        self.received.append(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
+        )
+        return "250 Message accepted for delivery"
+
+    async def _stall(self) -> None:
         if self.stall_at is not None and len(self.received) == self.stall_at:
             self.stall_at = None
             self.stalled.set()
@@ -66,10 +77,6 @@ class Handler:
                 if self.release.is_set():
                     break
                 await asyncio.sleep(0.05)
-        self.received.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
-        )
-        return "250 Message accepted for delivery"
 
 
 def free_port() -> int:

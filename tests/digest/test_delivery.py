@@ -15,7 +15,7 @@ from digest import delivery
 from digest.delivery import send_deliveries
 from digest.digests import build_digests
 from digest.subscribers import remove
-from digest.transport import SmtpTransport
+from digest.transport import OutboxTransport, SmtpTransport
 
 from .conftest import PERIOD, add_match, make_call
 
@@ -212,3 +212,86 @@ def test_killing_the_send_process_mid_message_then_resuming_sends_no_duplicates(
     received = [r.rcpt_tos[0] for r in handler.received]
     assert len(received) == 3 and len(set(received)) == 3
     assert set(statuses(db).values()) == {"sent"}
+
+
+class InterruptBeforeHandover(SmtpTransport):
+    """Ctrl-C arrives while connecting for message number ``n``: nothing of it was sent."""
+
+    def __init__(self, port: int, n: int) -> None:
+        super().__init__("127.0.0.1", port, starttls=False, timeout=10)
+        self.n, self.count = n, 0
+
+    def _connect(self):
+        self.count += 1
+        if self.count == self.n:
+            raise KeyboardInterrupt
+        return super()._connect()
+
+
+def test_an_interruption_before_handover_puts_the_message_back_to_built(db, built, smtp_server):
+    handler, port = smtp_server
+    with pytest.raises(KeyboardInterrupt):
+        send_deliveries(db, InterruptBeforeHandover(port, 2), kind="digest", period=PERIOD)
+    assert sorted(statuses(db).values()) == ["built", "built", "sent"]
+    resumed = send_deliveries(db, smtp(port), kind="digest", period=PERIOD)
+    assert len(resumed.sent) == 2 and resumed.held == []
+    received = [r.rcpt_tos[0] for r in handler.received]
+    assert len(received) == 3 and len(set(received)) == 3
+
+
+class InterruptedOutbox(OutboxTransport):
+    def send(self, msg) -> None:
+        super().send(msg)
+        raise KeyboardInterrupt  # after the file was written
+
+
+def test_the_outbox_is_idempotent_so_an_interrupted_message_is_simply_written_again(
+    db, built, tmp_path
+):
+    with pytest.raises(KeyboardInterrupt):
+        send_deliveries(db, InterruptedOutbox(tmp_path / "ut"), kind="digest", period=PERIOD)
+    assert sorted(statuses(db).values()) == ["built", "built", "built"]
+    report = send_deliveries(db, OutboxTransport(tmp_path / "ut"), kind="digest", period=PERIOD)
+    assert len(report.sent) == 3 and report.held == []
+    assert len(list((tmp_path / "ut").glob("*.eml"))) == 3
+
+
+def test_sigterm_while_the_envelope_is_sent_lets_the_resumed_send_deliver_everything_once(
+    db, built, smtp_server, tmp_path: Path
+):
+    handler, port = smtp_server
+    handler.stall_at, handler.stall_in = 1, "RCPT"
+    env = {
+        **os.environ,
+        "UTLYS_SMTP_HOST": "127.0.0.1",
+        "UTLYS_SMTP_PORT": str(port),
+        "UTLYS_SMTP_STARTTLS": "0",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        "digest",
+        "send",
+        "--db",
+        str(tmp_path / "utlys.db"),
+        "--period",
+        PERIOD,
+    ]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        assert handler.stalled.wait(60)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) != 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    handler.release.set()
+    assert sorted(statuses(db).values()) == ["built", "built", "sent"]
+    resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    received = [r.rcpt_tos[0] for r in handler.received]
+    assert len(received) == 3 and len(set(received)) == 3

@@ -443,7 +443,8 @@ def _send(
             f" or --mark-sent {item['id']}."
         )
     totals = delivery.summary(db, kind=kind, period=period)
-    click.echo("ledger: " + ", ".join(f"{k} {v}" for k, v in sorted(totals.items())))
+    if totals:
+        click.echo("ledger: " + ", ".join(f"{k} {v}" for k, v in sorted(totals.items())))
     if report.stopped:
         raise click.ClickException(f"stopped, nothing more sent: {report.stopped}")
     if report.held or report.failed:

@@ -27,13 +27,10 @@ def list_matches(
     if state is not None and state not in STATES:
         raise ReviewError(f"unknown state {state!r}; use one of {', '.join(STATES)}")
     where, params = ["1"], []
-    if municipality:
-        where.append("m.municipality = ? collate nocase")
-        params.append(municipality)
     if state:
         where.append("m.review = ?")
         params.append(state)
-    return db.execute_returning_dicts(
+    rows = db.execute_returning_dicts(
         "select m.id, m.municipality, m.review, m.score, m.reason, m.note, m.reviewed_at,"
         " c.title, c.funder, c.deadline, c.status from matches m"
         " left join calls c on c.id = m.call_id where "
@@ -41,6 +38,11 @@ def list_matches(
         + " order by m.municipality, m.score desc, m.id",
         params,
     )
+    if municipality:
+        # In Python: SQLite's NOCASE folds ASCII only, and "älmhult" must find "Älmhult".
+        wanted = municipality.strip().casefold()
+        rows = [row for row in rows if (row["municipality"] or "").casefold() == wanted]
+    return rows
 
 
 def _check(db: Database, ids: Iterable[int]) -> list[int]:

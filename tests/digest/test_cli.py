@@ -246,3 +246,11 @@ def test_every_command_has_help():
             assert text.strip(), f"{group} {name} has no help"
             sub_code, sub_out = run(group, name, "--help")
             assert sub_code == 0 and "Usage:" in sub_out
+
+
+def test_review_list_finds_a_municipality_whatever_the_case_of_a_swedish_letter(env):
+    db = env["handle"]
+    save_calls(db, "esf", [make_call(5)], seen_at="2026-11-16T06:00:00+00:00")
+    match_id = add_match(db, "esf:5", "Älmhult")
+    code, out = run("review", "list", "--municipality", "ÄLMHULT", "--db", env["db"])
+    assert code == 0 and f"{match_id:>5}  approved  Älmhult" in out and "Växjö" not in out

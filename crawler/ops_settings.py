@@ -33,6 +33,9 @@ class ScheduleSettings:
     digest_send: str = "0 8 * * mon-fri"
     digest_send_day: int = 10
     newsletter_build: str = "0 9 last * *"
+    # Also send the newsletter email right after building it (otherwise the coordinator
+    # publishes it and runs `utlys newsletter send`).
+    newsletter_send: bool = False
     crawl_timeout: int = 1800  # seconds before the crawl's process group is killed
     step_timeout: int = 900  # match, digest and newsletter commands
     lock_wait: int = 30  # seconds to wait for another crawl's lock before skipping

@@ -163,15 +163,14 @@ def digest_send_decision(
     """Send when every match the digest was built from is reviewed, or from `send_day` on.
 
     Once any digest of the period is `sent` the period is never rebuilt: only messages still
-    `built` (an interrupted send) are sent, so no municipality gets the month twice.
+    `built` (an interrupted send) are sent, so no municipality gets the month twice. Until
+    then every check may send: matches approved after the send day still go out that month.
     """
     counts = delivery_counts(db, "digest", period)
     if counts.get("sent"):
         if counts.get("built"):
             return SendDecision("resume", f"{counts['built']} digests of {period} left to send")
         return SendDecision("done", f"digests of {period} already sent ({counts['sent']})")
-    if job_done_for_period(db, "digest-send", period):
-        return SendDecision("done", f"digest send for {period} already ran (nothing to send)")
     built_at = digest_built_at(db, period)
     if built_at is None:
         return SendDecision("wait", f"the digest of {period} is not built yet")
@@ -239,6 +238,7 @@ class Runner:
             "digest-build": ["digest", "build", *db, *needs, *settings],
             "digest-send": ["digest", "send", *db, *settings],
             "newsletter-build": ["newsletter", "build", *db, *needs, *settings],
+            "newsletter-send": ["newsletter", "send", *db, *settings],
         }[step]
         return [*utlys, *argv, *extra]
 
@@ -411,7 +411,13 @@ class Runner:
         assert period
         if job_done_for_period(db, "newsletter-build", period):
             return StepOutcome("skipped", f"newsletter of {period} already built", period)
-        return self._monthly_step("newsletter-build", period)
+        outcome = self._monthly_step("newsletter-build", period)
+        if outcome.status != "ok" or not self.settings.schedule.newsletter_send:
+            return outcome
+        # The deliveries ledger makes this safe to repeat: each address gets it once.
+        sent = self._monthly_step("newsletter-send", period)
+        sent.detail = f"built; send {sent.detail}"
+        return sent
 
     def _monthly_step(self, step: str, period: str) -> StepOutcome:
         timeout = self.settings.schedule.step_timeout

@@ -98,6 +98,7 @@ def harness(tmp_path: Path, db_path: Path, write_settings) -> Callable[..., Harn
             "digest-build": [*base, "build"],
             "digest-send": [*base, "send"],
             "newsletter-build": [*base, "newsletter"],
+            "newsletter-send": [*base, "newsletter-send"],
         }
         clock = Clock(at("2026-11-23 10:00"))
         runner = Runner(

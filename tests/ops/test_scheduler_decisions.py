@@ -201,3 +201,26 @@ def test_missed_jobs_ignores_jobs_whose_cron_time_is_before_their_last_run(harne
     db = open_db(h.db_path)
     assert missed_jobs(db, h.runner.settings.schedule, at("2026-11-23 23:00")) == []
     assert missed_jobs(db, h.runner.settings.schedule, at("2026-11-24 06:00")) == ["crawl"]
+
+
+def test_a_month_with_nothing_sent_yet_is_checked_again(db_path):
+    """A send check that found nothing approved does not close the month: matches approved
+    later still go out at the next check."""
+    db = open_db(db_path)
+    for job in ("digest-build", "digest-send"):
+        db["job_runs"].insert(
+            {"job": job, "period": "2026-11", "status": "ok",
+             "finished": "2026-11-10T08:00:00+01:00"}
+        )  # fmt: skip
+    _match(db, "approved")
+    decision = digest_send_decision(db, "2026-11", at("2026-11-11 08:00"), send_day=10)
+    assert decision.action == "send"
+
+
+@pytest.mark.parametrize(("send", "expected"), [(False, []), (True, ["newsletter-send 2026-11"])])
+def test_the_newsletter_is_built_once_a_month_and_sent_only_if_configured(harness, send, expected):
+    h = harness({"newsletter_build": "0 9 last * *", "newsletter_send": send})
+    h.runner.startup(at("2026-11-01 12:00"))
+    assert h.runner.run("newsletter-build", at("2026-11-30 09:00")).status == "ok"
+    assert h.runner.run("newsletter-build", at("2026-11-30 09:30")).status == "skipped"
+    assert h.ran() == ["newsletter 2026-11", *expected]

@@ -37,7 +37,7 @@ from sqlite_utils import Database
 from crawler.childproc import ChildResult, run_child
 from crawler.config import DEFAULT_SOURCES, ConfigError, load_sources
 from crawler.health import check_health, send_alerts
-from crawler.locks import LockBusy, crawl_lock, scheduler_lock
+from crawler.locks import FileLock, LockBusy, crawl_lock, scheduler_lock
 from crawler.logs import get_logger
 from crawler.ops_settings import OpsSettings, ScheduleSettings
 from crawler.storage import now_iso, open_db, record_run, write_transaction
@@ -563,14 +563,21 @@ def parse_time(text: str) -> datetime:
 # ---- the thin APScheduler wiring ------------------------------------------------------------
 
 
-def serve(runner: Runner) -> int:
-    """Run in the foreground until SIGTERM or SIGINT; return the exit status (0)."""
-    schedule = runner.settings.schedule
-    lock = scheduler_lock(runner.paths.db)
+def take_scheduler_lock(db_path: str | Path) -> FileLock:
+    """One scheduler per database; raise LockBusy naming the other one."""
     try:
-        lock.acquire()
+        return scheduler_lock(db_path).acquire()
     except LockBusy as exc:
-        raise LockBusy(f"another `utlys schedule` runs on {runner.paths.db}: {exc}") from None
+        raise LockBusy(f"another `utlys schedule` runs on {db_path}: {exc}") from None
+
+
+def serve(runner: Runner, lock: FileLock | None = None) -> int:
+    """Run in the foreground until SIGTERM or SIGINT; return the exit status (0).
+
+    `lock` is the scheduler lock when the caller already holds it (taken here otherwise).
+    """
+    schedule = runner.settings.schedule
+    lock = lock or take_scheduler_lock(runner.paths.db)
     try:
         scheduler = BlockingScheduler(
             timezone=schedule.tz,

@@ -236,3 +236,66 @@ def test_the_scheduler_catches_up_a_missed_crawl_at_start(db_path, write_setting
     assert runs == [{"source": "sf-varend", "status": "ok"}]
     crawls = db.execute_returning_dicts("select status from job_runs where job = 'crawl'")
     assert len(crawls) == 2  # the old one and exactly one catch-up
+
+
+def test_schedule_snapshot_crawls_the_bundled_snapshot_and_status_tells_the_truth(
+    db_path, write_settings, tmp_path
+):
+    """`utlys schedule --snapshot`: the check's setting. One source is aimed at a dead port;
+    status must say so, and say the other one is fine."""
+    import json
+
+    import yaml
+
+    from crawler.config import DEFAULT_SOURCES
+
+    raw = yaml.safe_load(DEFAULT_SOURCES.read_text(encoding="utf-8"))
+    for entry in raw["sources"]:
+        entry["enabled"] = entry["id"] in ("sf-varend", "mucf")
+        if entry["id"] == "mucf":
+            entry["start_urls"] = ["http://127.0.0.1:9/mucf/bidrag/"]  # made to fail
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    far = "0 3 1 1 *"
+    settings = write_settings(
+        schedule={"crawl": "0 6 * * *", "digest_build": far, "digest_send": far,
+                  "newsletter_build": far},
+        health={"alert_to": "s@example.se", "outbox": str(tmp_path / "alerts")},
+    )  # fmt: skip
+    db = open_db(db_path)
+    db["job_runs"].insert(
+        {"job": "crawl", "scheduled_for": "2000-01-01T06:00:00+01:00", "status": "ok"}
+    )
+    db.close()
+    command = [
+        sys.executable, "-m", "crawler", "schedule", "--db", str(db_path), "--snapshot",
+        "month1", "--sources", str(sources), "--settings", str(settings),
+    ]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+
+        def crawled() -> bool:
+            db = open_db(db_path)
+            try:
+                return db["source_runs"].count >= 2
+            finally:
+                db.close()
+
+        wait_for(crawled, seconds=120, what="the snapshot crawl")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    status = subprocess.run(
+        [sys.executable, "-m", "crawler", "status", "--db", str(db_path), "--sources",
+         str(sources), "--settings", str(settings), "--format", "json"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    by_source = {s["source"]: s for s in json.loads(status.stdout)["sources"]}
+    assert by_source["sf-varend"]["last_status"] == "ok" and by_source["sf-varend"]["items"] > 0
+    assert by_source["mucf"]["last_status"] == "failed"
+    assert "127.0.0.1:9" in by_source["mucf"]["error"]
+    assert by_source["mucf"]["health"] == "failing"
+    assert by_source["esf"]["enabled"] is False and by_source["esf"]["last_run"] is None

@@ -23,6 +23,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from sqlite_utils import Database
@@ -563,6 +565,16 @@ def parse_time(text: str) -> datetime:
 # ---- the thin APScheduler wiring ------------------------------------------------------------
 
 
+def _shutdown(scheduler: BlockingScheduler) -> None:
+    """Stop the scheduler from outside its loop; a signal may come before it has started."""
+    while True:
+        try:
+            scheduler.shutdown(wait=False)
+            return
+        except SchedulerNotRunningError:
+            time.sleep(0.05)
+
+
 def take_scheduler_lock(db_path: str | Path) -> FileLock:
     """One scheduler per database; raise LockBusy naming the other one."""
     try:
@@ -606,7 +618,7 @@ def serve(runner: Runner, lock: FileLock | None = None) -> int:
                 return
             log.info("%s received: stopping", signal.Signals(signum).name)
             runner.stop.set()
-            threading.Thread(target=scheduler.shutdown, kwargs={"wait": False}).start()
+            threading.Thread(target=_shutdown, args=(scheduler,), daemon=True).start()
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)

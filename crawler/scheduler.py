@@ -406,7 +406,9 @@ class Runner:
                 build.detail = f"rebuild before sending: {build.detail}"
                 return build
         outcome = self._monthly_step("digest-send", period)
-        outcome.detail = f"{decision.reason}; {outcome.detail}"
+        counts = delivery_counts(db, "digest", period)
+        tally = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none built"
+        outcome.detail = f"{decision.reason}; {outcome.detail}; digests of {period}: {tally}"
         return outcome
 
     def _newsletter_build(self, db: Database, now: datetime, period: str | None) -> StepOutcome:

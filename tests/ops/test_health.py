@@ -151,3 +151,20 @@ def test_a_hostile_error_text_cannot_inject_headers(db_path, mailbox):
     [message] = mailbox.messages
     assert message["Bcc"] is None
     assert "victim@example.com" in message.get_content()  # told, in the body, as text
+
+
+def test_health_command_alerts_once_through_the_outbox(tmp_path, db_path, write_settings):
+    from click.testing import CliRunner
+
+    from crawler.cli import cli
+
+    outbox = tmp_path / "alerts"
+    settings = write_settings(health={"alert_to": "samordnare@example.se", "outbox": str(outbox)})
+    add_runs(db_path, "esf", [("ok", 9), ("failed", 0), ("failed", 0), ("failed", 0)], "HTTP 500")
+    args = ["health", "--db", str(db_path), "--settings", str(settings)]
+    for _ in range(2):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        assert "esf" in result.output and "UNHEALTHY" in result.output
+    [message] = outbox.glob("*.eml")
+    assert "esf" in message.read_text(encoding="utf-8")

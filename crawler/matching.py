@@ -27,7 +27,13 @@ from datetime import date
 from typing import Any
 
 from crawler.config import Source
-from crawler.matching_filters import CallGate, call_gate, municipality_reason
+from crawler.matching_filters import (
+    CallGate,
+    call_gate,
+    members_by_source,
+    municipality_reason,
+    region_reason,
+)
 from crawler.model import Call
 from crawler.needs import Inventory, Municipality, Need
 from crawler.textmatch import (
@@ -51,6 +57,8 @@ FIELD_NAMES = {
     "programme": "program",
     "summary": "beskrivning",
 }
+SUMMARY_LEAD = 120  # words of the summary that count fully; later ones count LATE_SUMMARY
+LATE_SUMMARY = 0.6
 DESCRIPTION_FACTOR = 0.5  # a concept only in the need's description counts this much
 GENERIC_WEIGHT = 0.25  # a generic word (synonyms.yaml), when a need's text has nothing else
 TITLE_CAP = 2.0  # a title heavier than this asks for no more evidence than this
@@ -61,7 +69,7 @@ ANCHOR = 0.35
 COORDINATION = re.compile(r"\s*(?:,|/|&|\boch\b|\bsamt\b|\beller\b)\s*", re.IGNORECASE)
 
 
-@dataclass
+@dataclass(slots=True)
 class Match:
     """One (call, municipality) pair that passed the filters and the threshold.
 
@@ -137,10 +145,12 @@ class Matcher:
             for concept, weight in profile.weights.items():
                 anchor = profile.roles[concept] != "beskrivning"
                 self.postings[concept].append((index, weight, anchor))
-        self.need_municipalities: dict[str, list[Municipality]] = defaultdict(list)
-        for municipality in inventory.municipalities:
+        self.members = members_by_source(inventory)
+        # need id -> county -> indices of the municipalities that listed the need
+        self.need_counties: dict[str, dict[str, list[int]]] = defaultdict(dict)
+        for index, municipality in enumerate(inventory.municipalities):
             for need_id in municipality.needs:
-                self.need_municipalities[need_id].append(municipality)
+                self.need_counties[need_id].setdefault(municipality.county, []).append(index)
 
     # -- reading needs -------------------------------------------------------------------
 
@@ -242,10 +252,16 @@ class Matcher:
             tokens = _field_tokens(getattr(call, name))
             if not tokens:
                 continue
-            for concept, hit in self.call_reader.find(tokens).items():
-                value = hit.strength * weight
-                if value > best.get(concept, (0.0, "", ""))[0]:
-                    best[concept] = (value, hit.words, name)
+            parts = [(tokens, weight)]
+            if name == "summary" and len(tokens) > SUMMARY_LEAD:
+                # A long body: the lead says what the call is about; the rest is often
+                # boilerplate about the programme, the funder or how to apply.
+                parts = [(tokens[:SUMMARY_LEAD], weight), (tokens[SUMMARY_LEAD:], LATE_SUMMARY)]
+            for part, part_weight in parts:
+                for concept, hit in self.call_reader.find(part).items():
+                    value = hit.strength * part_weight
+                    if value > best.get(concept, (0.0, "", ""))[0]:
+                        best[concept] = (value, hit.words, name)
         return best
 
     def score_needs(self, call: Call) -> list[NeedResult]:
@@ -292,7 +308,14 @@ class Matcher:
     ) -> list[Match]:
         matches: list[Match] = []
         for call in calls:
-            gate = call_gate(call, self.inventory, today=today, gone=gone, sources=self.sources)
+            gate = call_gate(
+                call,
+                self.inventory,
+                today=today,
+                gone=gone,
+                sources=self.sources,
+                known_members=self.members,
+            )
             if gate.closed and not include_filtered:
                 continue
             results = self.score_needs(call)
@@ -303,27 +326,48 @@ class Matcher:
     def _fan_out(
         self, call: Call, gate: CallGate, results: list[NeedResult], include_filtered: bool
     ) -> list[Match]:
-        per_municipality: dict[str, list[NeedResult]] = {}
-        order: dict[str, Municipality] = {}
+        """One match per municipality that listed a matched need and passes the filters.
+
+        The region answer depends only on the county, so it is worked out once per county and
+        a county the call does not cover is skipped whole; only samordningsförbund members and
+        reservations are checked municipality by municipality.
+        """
+        by_county: dict[str, str | None] = {}
+        per_municipality: dict[int, list[NeedResult]] = {}
+        filtered: dict[int, str] = {}
         for result in results:
-            for municipality in self.need_municipalities.get(result.need.id, ()):
-                per_municipality.setdefault(municipality.name, []).append(result)
-                order[municipality.name] = municipality
+            for county, indices in self.need_counties.get(result.need.id, {}).items():
+                if county not in by_county:
+                    by_county[county] = gate.closed or region_reason(gate, county)
+                reason = by_county[county]
+                if reason and not include_filtered:
+                    continue
+                for index in indices:
+                    per_municipality.setdefault(index, []).append(result)
+                    if reason:
+                        filtered[index] = reason
+        reasons = {result.need.id: _reason(result) for result in results}
+        personal = gate.members is not None or gate.reserved_for is not None
+        municipalities = self.inventory.municipalities
+        call_id = call.id
         out = []
-        for name, found in per_municipality.items():
-            reason = municipality_reason(gate, order[name])
-            if reason and not include_filtered:
-                continue
-            out.append(
-                Match(
-                    call_id=call.id,
-                    municipality=name,
-                    score=max(r.score * r.need.weight for r in found),
-                    need_ids=[r.need.id for r in found],
-                    reasons=[_reason(r) for r in found],
-                    filtered=reason,
-                )
-            )
+        for index, found in per_municipality.items():
+            municipality = municipalities[index]
+            reason = filtered.get(index)
+            if personal and not reason:
+                reason = municipality_reason(gate, municipality)
+                if reason and not include_filtered:
+                    continue
+            if len(found) == 1:  # the common case, without the generator machinery
+                only = found[0]
+                score = only.score * only.need.weight
+                need_ids = [only.need.id]
+                texts = [reasons[only.need.id]]
+            else:
+                score = max(r.score * r.need.weight for r in found)
+                need_ids = [r.need.id for r in found]
+                texts = [reasons[r.need.id] for r in found]
+            out.append(Match(call_id, municipality.name, score, need_ids, texts, reason))
         return out
 
 

@@ -56,34 +56,53 @@ def call_gate(
     today: date | None = None,
     gone: Collection[str] = (),
     sources: Mapping[str, Source] | None = None,
+    known_members: Mapping[str, frozenset[str]] | None = None,
 ) -> CallGate:
+    """What the filters need to know about a call. ``known_members`` (source id ->
+    casefolded member names) saves looking through the inventory for every call."""
     source = (sources or {}).get(call.source)
     call_regions = tuple(call.regions) or (source.regions if source else ())
     return CallGate(
         closed=_closed_reason(call, today, gone),
         regions=call_regions,
         reserved_for=reserved_for(call),
-        members=_members(call, inventory, source),
+        members=_members(call, inventory, source, known_members),
         members_source=call.funder or call.source,
     )
 
 
 def municipality_reason(gate: CallGate, municipality: Municipality) -> str | None:
     """Why this call cannot go to this municipality, or None when it may."""
-    if gate.closed:
-        return gate.closed
-    if gate.reserved_for:
-        name = municipality.name.casefold()
-        if not re.search(rf"\b{re.escape(name)}s?\b", gate.reserved_for.casefold()):
-            return f"utlysningen är förbehållen {gate.reserved_for}"
-    if gate.regions and not _covers(gate.regions, municipality.county):
-        return f"utlysningen gäller {', '.join(gate.regions)}, inte {municipality.county}"
+    return (
+        gate.closed
+        or _reserved_reason(gate, municipality)
+        or region_reason(gate, municipality.county)
+        or member_reason(gate, municipality)
+    )
+
+
+def region_reason(gate: CallGate, county: str) -> str | None:
+    if gate.regions and not _covers(gate.regions, county):
+        return f"utlysningen gäller {', '.join(gate.regions)}, inte {county}"
+    return None
+
+
+def member_reason(gate: CallGate, municipality: Municipality) -> str | None:
+    """Samordningsförbund and reservations: the answers that depend on the municipality's name."""
     if gate.members is not None and municipality.name.casefold() not in gate.members:
         return f"{municipality.name} är inte medlem i {gate.members_source}"
     return None
 
 
-@lru_cache(maxsize=4096)
+def _reserved_reason(gate: CallGate, municipality: Municipality) -> str | None:
+    if gate.reserved_for:
+        name = municipality.name.casefold()
+        if not re.search(rf"\b{re.escape(name)}s?\b", gate.reserved_for.casefold()):
+            return f"utlysningen är förbehållen {gate.reserved_for}"
+    return None
+
+
+@lru_cache(maxsize=65536)
 def _covers(call_regions: tuple[str, ...], county: str) -> bool:
     return regions.region_covers(call_regions, county)
 
@@ -134,14 +153,28 @@ def _named_organisation(text: str) -> str | None:
     return found.group(1).strip() if found else None
 
 
-def _members(call: Call, inventory: Inventory, source: Source | None) -> frozenset[str] | None:
+def members_by_source(inventory: Inventory) -> dict[str, frozenset[str]]:
+    """Source id -> casefolded names of the municipalities that say they are members."""
+    found: dict[str, set[str]] = {}
+    for municipality in inventory.municipalities:
+        for source_id in municipality.samordningsforbund:
+            found.setdefault(source_id, set()).add(municipality.name.casefold())
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def _members(
+    call: Call,
+    inventory: Inventory,
+    source: Source | None,
+    known: Mapping[str, frozenset[str]] | None = None,
+) -> frozenset[str] | None:
     """The municipalities a samordningsförbund's call is for, or None when it is not one."""
-    listed = set()
+    listed: set[str] = set()
     if source is not None:
         listed |= {str(m).casefold() for m in source.options.get("members", []) or []}
-    listed |= {
-        m.name.casefold() for m in inventory.municipalities if call.source in m.samordningsforbund
-    }
+    if known is None:
+        known = members_by_source(inventory)
+    listed |= known.get(call.source, frozenset())
     if listed:
         return frozenset(listed)
     if not _SAMORDNINGSFORBUND.search(f"{call.funder} {call.source}"):
@@ -152,9 +185,12 @@ def _members(call: Call, inventory: Inventory, source: Source | None) -> frozens
 
 
 def _named_municipalities(text: str, inventory: Inventory) -> Iterable[str]:
-    lowered = text.casefold()
-    return [
-        m.name.casefold()
-        for m in inventory.municipalities
-        if re.search(rf"\b{re.escape(m.name.casefold())}s?\b", lowered)
-    ]
+    names = _name_pattern(tuple(m.name for m in inventory.municipalities))
+    return {found.group(1).casefold() for found in names.finditer(text)}
+
+
+@lru_cache(maxsize=16)
+def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for every municipality name (and its genitive), built once per inventory."""
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"\b({alternatives})s?\b", re.IGNORECASE)

@@ -80,14 +80,27 @@ class Token:
     stop: bool
 
 
+_TOKENS: dict[str, Token] = {}
+
+
 def tokenize(text: str | None) -> list[Token]:
-    """Words of a text in order; stop words are kept (phrases need them) but marked."""
+    """Words of a text in order; stop words are kept (phrases need them) but marked.
+
+    Tokens are shared between texts (they are immutable): the same few thousand words recur in
+    every call, so each is stemmed and built once.
+    """
     if not text:
         return []
-    return [
-        Token(word, stem(word), word in STOPWORDS or len(word) < 2)
-        for word in TOKEN.findall(text.lower())
-    ]
+    cache = _TOKENS
+    out = []
+    for word in TOKEN.findall(text.lower()):
+        token = cache.get(word)
+        if token is None:
+            token = Token(word, stem(word), word in STOPWORDS or len(word) < 2)
+            if len(cache) < 500_000:
+                cache[word] = token
+        out.append(token)
+    return out
 
 
 def phrase_stems(text: str) -> tuple[str, ...]:
@@ -250,13 +263,37 @@ class ConceptFinder:
         return result
 
     def find(self, tokens: Sequence[Token]) -> dict[str, Hit]:
-        """The best hit of every concept in the tokens."""
-        hits: dict[str, Hit] = {}
-        for concept, hit in self.find_all(tokens):
-            old = hits.get(concept)
-            if old is None or hit.strength > old.strength:
-                hits[concept] = hit
-        return hits
+        """The best hit of every concept in the tokens (the words of each built only once)."""
+        best: dict[str, tuple[float, int, int]] = {}
+        stems = [t.stem for t in tokens]
+        blocked = self._stop_spans(stems) if self.stop_phrases else None
+        multi = self.multi
+        size = len(stems)
+        for i, token in enumerate(tokens):
+            if blocked is not None and blocked[i]:
+                continue
+            phrases = multi.get(token.stem)
+            if phrases:
+                for phrase, concept, strength in phrases:
+                    end = i + len(phrase)
+                    if (
+                        end <= size
+                        and _phrase_at(stems, i, phrase)
+                        and (blocked is None or not any(blocked[i:end]))
+                    ):
+                        old = best.get(concept)
+                        if old is None or strength > old[0]:
+                            best[concept] = (strength, i, end)
+            if token.stop:
+                continue
+            for concept, strength in self.word_hits(token.stem):
+                old = best.get(concept)
+                if old is None or strength > old[0]:
+                    best[concept] = (strength, i, i + 1)
+        return {
+            concept: Hit(strength, " ".join(t.text for t in tokens[start:end]), start, end)
+            for concept, (strength, start, end) in best.items()
+        }
 
     def find_all(self, tokens: Sequence[Token]) -> list[tuple[str, Hit]]:
         """Every hit of every concept, in text order (phrases before the words inside them)."""

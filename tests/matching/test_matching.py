@@ -258,3 +258,11 @@ def test_matcher_is_pure_and_repeatable(inventory, make_call):
     first = [m.to_dict() for m in matcher.match(calls)]
     assert first == [m.to_dict() for m in matcher.match(calls)]
     assert first == [m.to_dict() for m in match_calls(calls, inventory)]
+
+
+def test_a_word_deep_in_a_long_summary_counts_less_than_in_its_lead(inventory, make_call):
+    filler = "Ansökan görs i e-tjänsten och ska innehålla en budget och en tidplan. " * 15
+    lead = make_call("Ett statsbidrag", "Stöd till långtidsarbetslösa. " + filler)
+    late = make_call("Ett statsbidrag", filler + "Stöd till långtidsarbetslösa.")
+    assert match_calls([lead], inventory)
+    assert not match_calls([late], inventory)

@@ -93,8 +93,8 @@ def register(cli: click.Group) -> None:
     "--today",
     "today_text",
     default=None,
-    help="Treat calls whose deadline is before this date (YYYY-MM-DD) as closed. Default:"
-    " UTLYS_TODAY, else today for the database and no date check for --calls.",
+    help="Treat calls whose deadline is before this date (YYYY-MM-DD) as closed. Default for"
+    " the database: UTLYS_TODAY, else today; for --calls: no date check (status only).",
 )
 def match_cmd(
     db_path: Path,
@@ -201,7 +201,13 @@ def _sources(path: Path | None) -> dict[str, Source]:
 
 
 def _today(text: str | None, *, database: bool) -> date | None:
-    text = text or os.environ.get("UTLYS_TODAY")
+    """--today, else (database runs only) UTLYS_TODAY or the real date.
+
+    A JSONL file is a snapshot whose ``status`` already says what was closed when it was
+    made; judging its deadlines against another day must be asked for explicitly.
+    """
+    if database:
+        text = text or os.environ.get("UTLYS_TODAY")
     if text:
         try:
             return date.fromisoformat(text.strip())

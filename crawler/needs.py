@@ -20,7 +20,9 @@ TOP_KEYS = {"coordinator", "newsletter", "municipalities", "needs", "synonyms"}
 MUNICIPALITY_REQUIRED = {"name", "needs"}
 MUNICIPALITY_OPTIONAL = {"county", "subscribers", "samordningsforbund", "contact", "note"}
 NEED_REQUIRED = {"id", "title"}
-NEED_OPTIONAL = {"description", "synonyms", "exclude", "weight", "note"}
+NEED_OPTIONAL = {"description", "synonyms", "exclude", "weight", "note", "keywords", "exclusions"}
+# Other names people give the same list; read as the field they mean.
+NEED_ALIASES = {"keywords": "synonyms", "exclusions": "exclude"}
 COORDINATOR_REQUIRED = {"name", "email", "organisation"}
 COORDINATOR_OPTIONAL = {"title", "phone"}
 SUBSCRIBER_KEYS = {"email", "name"}
@@ -195,10 +197,12 @@ def _need(path: Path, index: int, entry: Any) -> Need:
     if not isinstance(description, str):
         raise fail("description", "must be a text")
     lists = {}
-    for key in ("synonyms", "exclude"):
+    for key in ("synonyms", "exclude", *NEED_ALIASES):
         lists[key] = _text_list(entry.get(key))
         if lists[key] is None:
             raise fail(key, "must be a list of words or phrases")
+    for alias, key in NEED_ALIASES.items():
+        lists[key] = tuple(dict.fromkeys(lists[key] + lists[alias]))
     weight = entry.get("weight", 1.0)
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
         raise fail("weight", "must be a number above 0 and at most 10")

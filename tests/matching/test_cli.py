@@ -114,3 +114,13 @@ def test_bad_today_is_a_one_line_error(tmp_path, needs_file):
     )
     assert result.exit_code == 1
     assert result.output.strip() == "Error: --today: 'igår' is not a date (YYYY-MM-DD)"
+
+
+def test_jsonl_run_checks_deadlines_only_when_asked(tmp_path, needs_file, monkeypatch):
+    calls = tmp_path / "calls.jsonl"
+    _write_calls(calls, [{"id": "c1", "title": "Långtidsarbetslösa", "deadline": "2025-01-31"}])
+    monkeypatch.setenv("UTLYS_TODAY", "2026-11-23")
+    args = ["match", "--calls", str(calls), "--needs", str(needs_file), "--format", "jsonl"]
+    runner = CliRunner()
+    assert len(runner.invoke(cli, args).output.splitlines()) == 3
+    assert runner.invoke(cli, [*args, "--today", "2026-11-23"]).output == ""

@@ -150,3 +150,14 @@ def test_missing_file_is_a_config_error(tmp_path):
 def test_unknown_municipality_lookup_is_a_config_error():
     with pytest.raises(ConfigError, match="no municipality named 'Gnarp'"):
         load_needs().municipality("Gnarp")
+
+
+def test_keywords_and_exclusions_are_read_as_synonyms_and_exclude(tmp_path):
+    path = tmp_path / "needs.yaml"
+    path.write_text(
+        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
+        "needs: [{id: a, title: A, synonyms: [x], keywords: [y, x], exclusions: [z]}]\n",
+        encoding="utf-8",
+    )
+    need = load_needs(path).need("a")
+    assert (need.synonyms, need.exclude) == (("x", "y"), ("z",))

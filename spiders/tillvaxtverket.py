@@ -44,7 +44,8 @@ class TillvaxtverketSpider(CallSpider):
         if status_at is None and len(answers) < 2:
             return
         states, regions, rest = _status_and_regions(lines, status_at)
-        info = self.status_info(". ".join(states)) if states else None
+        # without a status item: "Utlysningen planerar att öppna den 13 januari 2027"
+        info = self.status_info(". ".join(states)) if states else self.prose_status(rest)
         updates = [t for t in lines if UPDATED.match(t)]
         changed = _dates_from_updates(updates)
         yield self.make_call(

@@ -12,7 +12,7 @@ def crawl(crawl_fixture):
 
 
 def test_every_call_page_is_read(crawl):
-    assert len(crawl.calls) == 3
+    assert len(crawl.calls) == 4
     assert crawl.spider.complete and not crawl.errors
 
 
@@ -39,3 +39,9 @@ def test_open_call_outside_the_listing_path(crawl):
     call = crawl.by_title("Innovationsstöd för små företag i hela landet")
     assert (call.status, call.deadline, call.regions) == ("open", "2027-01-15", ["Nationell"])
     assert call.budget_sek == 48_500_000
+
+
+def test_planned_call_without_a_status_item_reads_the_lead(crawl):
+    call = crawl.by_title("Hållbar besöksnäring i Småland")
+    assert (call.status, call.opens_on, call.budget_sek) == ("planned", "2027-01-13", 12_000_000)
+    assert call.regions == []  # "Öppen data" in a menu is neither a status nor a region

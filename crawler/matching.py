@@ -139,6 +139,7 @@ class Matcher:
             expressions,
             prefix_deny=self.lexicon.prefix_deny,
             stop_phrases=self.lexicon.stop_phrases,
+            whole_or_head={c for c in concepts if c.startswith("w:")},
         )
         self.postings: dict[str, list[tuple[int, float, bool]]] = defaultdict(list)
         for index, profile in enumerate(self.profiles):

@@ -17,13 +17,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlite_utils import Database
 
-from crawler.config import Source
+from crawler.config import Source, load_sources
 from crawler.matching import Match, Matcher
-from crawler.needs import Inventory
-from crawler.storage import load_calls, now_iso, write_transaction
+from crawler.needs import Inventory, load_needs
+from crawler.storage import load_calls, now_iso, open_db, write_transaction
 
 
 @dataclass
@@ -190,3 +191,15 @@ def describe_matches(db: Database, inventory: Inventory, *, limit: int = 10) -> 
         if len(rows) > limit:
             out.append(f"  ... och {len(rows) - limit} till")
     return "\n".join(out)
+
+
+def demo_step(ctx: Any) -> None:
+    """The demo's matching step (append to crawler.demo.DEMO_STEPS after the crawls): match
+    everything crawled with the default needs inventory and print each municipality's matches."""
+    inventory = load_needs()
+    sources = {s.id: s for s in load_sources(ctx.sources_path).sources}
+    db = open_db(ctx.db_path)
+    run = match_database(db, inventory, all_calls=True, sources=sources)
+    ctx.echo("\n".join(summary_lines(run, inventory)))
+    ctx.echo(describe_matches(db, inventory, limit=5))
+    ctx.extra["match_run"] = run

@@ -10,7 +10,7 @@ Every lookup a token needs is cached, because the same few thousand words recur 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +34,7 @@ MIN_PREFIX = 5  # or four letters followed by the linking "s" ("våld|s|utsatta"
 
 TOKEN = re.compile(r"[0-9a-zåäöéèüæøáà]+(?::[0-9]+)?")
 GENITIVE_ENDINGS = ("ors", "ars", "ers", "ens", "ets", "nas", "as", "es")
+VOWELS = frozenset("aeiouyåäöé")
 NOT_DEFINITE_AN = ("plan", "organ", "kran")
 ADJECTIVE_T_ENDINGS = ("alt", "ellt", "iskt", "igt", "bart", "ivt", "ärt")
 
@@ -48,7 +49,7 @@ STOPWORDS = frozenset(
     the till to under upp ut utan vad var vara varför varit varje vars vem vi vid vilka vilken
     vilket vill vår våra vårt än ännu är även åt över också samt via per bland dvs mm etc ca
     kl år års får få står stå kommer komma tillbaka uppåt innan både ofta redan mer mest dag
-    idag nå når utanför bl ex""".split()
+    idag nå når utanför bl ex exempel exempelvis""".split()
 )
 
 _STEMMER = snowballstemmer.stemmer("swedish")
@@ -69,6 +70,10 @@ def stem(word: str) -> str:
         word = word[:-1]  # Snowball leaves the definite "-an": "skolan", "ohälsan", "kvinnan"
     result = _STEMMER.stemWord(word)
     if len(result) > 5 and result.endswith(ADJECTIVE_T_ENDINGS):
+        result = result[:-1]
+    if len(result) > 3 and result[-1] == result[-2] and result[-1] not in VOWELS:
+        # Snowball undoubles a final consonant only in long words: "ungdomsbrott" -> "...brot"
+        # but "brott" -> "brott"; undoubling always keeps a compound's end equal to its part.
         result = result[:-1]
     return result
 
@@ -213,7 +218,11 @@ class ConceptFinder:
         *,
         prefix_deny: dict[str, tuple[str, ...]] | None = None,
         stop_phrases: Sequence[tuple[str, ...]] = (),
+        whole_or_head: Collection[str] = (),
     ) -> None:
+        """``whole_or_head``: concepts whose words may start a compound only before a linking
+        "s" (the need's own loose words: "samordnade" must not catch "samordningsförbundet",
+        but "arbetsmarknad" still catches "arbetsmarknadsinsatser")."""
         self.single: dict[str, dict[str, float]] = {}
         self.multi: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
         for stems, concept, strength in expressions:
@@ -225,6 +234,7 @@ class ConceptFinder:
         for entries in self.multi.values():
             entries.sort(key=lambda e: -len(e[0]))
         self.prefix_deny = prefix_deny or {}
+        self.whole_or_head = frozenset(whole_or_head)
         self.stop_phrases: dict[str, list[tuple[str, ...]]] = {}
         for phrase in stop_phrases:
             if phrase:
@@ -256,7 +266,15 @@ class ConceptFinder:
             head = word_stem[:j]
             if head in single and (j >= MIN_PREFIX or word_stem[j] == "s"):
                 if not any(word_stem.startswith(d) for d in self.prefix_deny.get(head, ())):
-                    add(single[head], PREFIX)
+                    joined = word_stem[j] == "s"  # "arbetsmarknad|s|insatser"
+                    add(
+                        {
+                            c: v
+                            for c, v in single[head].items()
+                            if joined or c not in self.whole_or_head
+                        },
+                        PREFIX,
+                    )
         result = tuple(found.items())
         if len(self._cache) < 500_000:
             self._cache[word_stem] = result

@@ -29,6 +29,18 @@ def test_inflections_of_one_word_share_a_stem(a, b):
     assert stem(a) == stem(b)
 
 
+@pytest.mark.parametrize(
+    ("part", "compound"),
+    [
+        ("brott", "ungdomsbrott"),
+        ("kvinnor", "invandrarkvinnor"),
+        ("arbetslösa", "långtidsarbetslösa"),
+    ],
+)
+def test_a_compound_stem_ends_with_the_stem_of_its_last_part(part, compound):
+    assert stem(compound).endswith(stem(part))
+
+
 @pytest.mark.parametrize(("a", "b"), [("insats", "insekt"), ("kvinnor", "kommun")])
 def test_different_words_keep_different_stems(a, b):
     assert stem(a) != stem(b)
@@ -108,3 +120,14 @@ def test_extra_group_from_needs_file_joins_the_shipped_group_it_overlaps():
     )
     assert "skolvägrare" in lexicon.groups["skolnarvaro"].terms
     assert lexicon.groups["extra-2"].terms == ["kulturskola", "musikskola"]
+
+
+def test_whole_or_head_concepts_do_not_start_a_compound():
+    finder = ConceptFinder(
+        [(phrase_stems("samordnade"), "w", 1.0), (phrase_stems("arbetsmarknaden"), "w2", 1.0)],
+        whole_or_head={"w", "w2"},
+    )
+    assert "w" not in finder.find(tokenize("Samordningsförbundet"))
+    assert "w" in finder.find(tokenize("samordnade insatser"))
+    assert "w2" in finder.find(tokenize("den lokala arbetsmarknaden"))
+    assert "w2" in finder.find(tokenize("arbetsmarknadsinsatser"))  # a linking s still counts

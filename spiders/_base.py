@@ -4,8 +4,9 @@
 call-page link following with pagination ("Nästa", ``rel=next``, ``/page/N/``, ``?page=N``),
 the ``complete`` flag the store pipeline reads, "today" for statuses, and ``make_call``, which
 turns parsed fields into a clean ``Call`` (id, text clean-up, safe links, source defaults, status
-from dates). ``FeedSpider`` reads RSS/Atom; ``ListingSpider`` (spiders/listing.py) is driven by
-CSS selectors from the config. Field extraction from visible labels lives in spiders/_labels.py.
+from dates). ``GrantPageSpider`` reads national agencies' grant pages (status in prose),
+``FeedSpider`` reads RSS/Atom; ``ListingSpider`` (spiders/listing.py) is driven by CSS selectors
+from the config. Field extraction from visible labels lives in spiders/_labels.py.
 
 Contract with the crawl engine (see crawler/pipelines.py): a spider is built as
 ``Cls(source=<Source>)``, is named after the source, yields ``Call`` records only, reads "today"
@@ -57,7 +58,7 @@ FILE_SUFFIXES = re.compile(
     r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|zip|jpe?g|png|gif|svg|webp|mp[34]|ics|csv|rtf)$", re.I
 )
 PAGINATION_PATH = re.compile(r"/(?:page|sida)[/-]\d+/?(?:\.\d+)?(?:\.html?)?$", re.IGNORECASE)
-PAGINATION_QUERY = {"page", "sida", "paged", "p", "pg", "start", "offset"}
+PAGINATION_QUERY = {"page", "sida", "paged", "pg", "start", "offset"}  # not "p": a WP post id
 NEXT_TEXT = re.compile(r"^(?:nästa(?: sida)?|next(?: page)?|visa fler|fler|[»›→]|>)\W*$", re.I)
 # Sentences that may say whether a call is open, and its dates.
 STATUS_CUE = re.compile(
@@ -81,7 +82,7 @@ GRANT_LABELS = {
     "target": ["Målgrupp", "Målgrupper", "Vem riktar sig stödet till?"],
     "purpose": ["Vad kan ni söka för?", "Vad kan man få stöd för?", "Vad kan ni söka bidrag för?"],
 }  # fmt: skip
-PAGE_NUMBER = re.compile(r"(?:/(?:page|sida)[/-]|[?&](?:page|sida|paged|p)=)(\d+)", re.I)
+PAGE_NUMBER = re.compile(r"(?:/(?:page|sida)[/-]|[?&](?:page|sida|paged|pg)=)(\d+)", re.I)
 
 
 def as_date(value: str | date | None) -> date | None:
@@ -94,11 +95,6 @@ def as_date(value: str | date | None) -> date | None:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise ConfigError(f"UTLYS_TODAY: {value!r} is not a date like 2026-11-23") from None
-
-
-def url_path(url: str) -> str:
-    parts = urlsplit(url)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def section_prefix(url: str) -> str:

@@ -75,7 +75,8 @@ def clean_workdir(workdir: Path) -> None:
     """Remove what an earlier demo wrote (only our own files: the folder may hold others)."""
     for name in ("utlys.db", "utlys.db-wal", "utlys.db-shm", "utlys.db.crawl.log", "sources.yaml"):
         (workdir / name).unlink(missing_ok=True)
-    shutil.rmtree(workdir / "utlys.db.httpcache", ignore_errors=True)
+    for folder in ("utlys.db.httpcache", "outbox", "newsletter"):
+        shutil.rmtree(workdir / folder, ignore_errors=True)
 
 
 def crawl_month(ctx: DemoContext, month: str) -> list[SourceReport]:
@@ -144,4 +145,40 @@ def _short(value: str | None, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-DEMO_STEPS: list[DemoStep] = [crawl_month1, crawl_month2]
+def match_month2(ctx: DemoContext) -> None:
+    """Match every stored call against the shipped needs inventory, as on month 2's day."""
+    from crawler.config import load_sources
+    from crawler.matching_store import describe_matches, match_database, summary_lines
+    from crawler.needs import load_needs
+
+    inventory = load_needs()
+    sources = {s.id: s for s in load_sources(ctx.sources_path).sources}
+    today = ctx.server.manifest.months["month2"]
+    ctx.echo("")
+    ctx.echo(f"== Matching against config/needs.yaml (as on {today.isoformat()})")
+    db = open_db(ctx.db_path)
+    try:
+        run = match_database(db, inventory, all_calls=True, today=today, sources=sources)
+        ctx.echo("\n".join(summary_lines(run, inventory)))
+        ctx.echo(describe_matches(db, inventory, limit=5))
+    finally:
+        db.close()
+
+
+def digest_month2(ctx: DemoContext) -> None:
+    """Build month 2's digests and newsletter into the work folder (outbox of .eml files)."""
+    from crawler.needs import load_needs
+    from digest.demo import run_demo_step
+
+    today = ctx.server.manifest.months["month2"]
+    period = today.strftime("%Y-%m")
+    ctx.echo("")
+    ctx.echo(f"== Digests and newsletter for {period}")
+    db = open_db(ctx.db_path)
+    try:
+        ctx.echo(run_demo_step(db, load_needs(), ctx.workdir, period, today))
+    finally:
+        db.close()
+
+
+DEMO_STEPS: list[DemoStep] = [crawl_month1, crawl_month2, match_month2, digest_month2]

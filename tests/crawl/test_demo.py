@@ -1,11 +1,20 @@
-"""`utlys demo`: offline, both months, the changes printed with titles, everything in --workdir."""
+"""`utlys demo`: offline, both months, the changes printed with titles, matches with reasons,
+digests and the newsletter, everything in --workdir."""
 
 from __future__ import annotations
 
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.demo import DEMO_STEPS, DemoContext, crawl_month1, crawl_month2, run_demo
+from crawler.demo import (
+    DEMO_STEPS,
+    DemoContext,
+    crawl_month1,
+    crawl_month2,
+    digest_month2,
+    match_month2,
+    run_demo,
+)
 
 
 def test_demo_crawls_both_months_and_prints_the_changes(tmp_path):
@@ -22,12 +31,20 @@ def test_demo_crawls_both_months_and_prints_the_changes(tmp_path):
     assert "deadline: 2026-11-26 -> 2026-12-10" in changes
     assert "status: planned -> open" in changes
     assert "gone     Livslångt lärande i små och medelstora företag" in changes
+    matching = out.split("== Matching against config/needs.yaml", 1)[1]
+    assert "Växjö:" in matching and "i behovet Långtidsarbetslösa" in matching
     assert sorted(p.name for p in workdir.iterdir()) == [
+        "newsletter",
+        "outbox",
         "sources.yaml",
         "utlys.db",
         "utlys.db.crawl.log",
         "utlys.db.httpcache",
     ]
+    digests = sorted((workdir / "outbox").glob("utlys.digest.2026-11.*.eml"))
+    assert len(digests) == 8  # every municipality of Kronoberg has matching calls in month 2
+    assert (workdir / "newsletter" / "2026-11.html").exists()
+    assert str(workdir / "outbox") in out
 
 
 def test_demo_starts_from_an_empty_database_and_runs_later_steps(tmp_path):
@@ -47,5 +64,5 @@ def test_demo_starts_from_an_empty_database_and_runs_later_steps(tmp_path):
     assert (tmp_path / "notes.txt").exists()
 
 
-def test_later_areas_extend_the_demo_by_appending_steps():
-    assert DEMO_STEPS[:2] == [crawl_month1, crawl_month2]
+def test_the_demo_crawls_then_matches_then_builds_digests():
+    assert DEMO_STEPS == [crawl_month1, crawl_month2, match_month2, digest_month2]

@@ -209,11 +209,13 @@ def alert_message(alert: dict[str, Any], *, sender: str, funder: str | None) -> 
             "Inget mer behöver göras.\n"
         )
     msg["Subject"] = header_safe(subject)
-    msg["From"] = sender
-    msg["To"] = alert["recipient"]
+    # From and To come from settings or the environment, but a header value must still be one
+    # line without encoded-words (CVE-2024-6923), as every other header we write.
+    msg["From"] = header_safe(sender)
+    msg["To"] = header_safe(alert["recipient"])
     msg["Date"] = format_datetime(datetime.fromisoformat(alert["created_at"]))
     # Deterministic, so a resend after a crash is recognisably the same message.
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "utlys.local"
+    domain = parseaddr(str(msg["From"]))[1].rpartition("@")[2] or "utlys.local"
     msg["Message-ID"] = f"<utlys-health-{alert['id']}-{source}@{domain}>"
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(body + "\n-- \nutlys, bevakning av utlysningar\n")

@@ -168,3 +168,20 @@ def test_health_command_alerts_once_through_the_outbox(tmp_path, db_path, write_
         assert "esf" in result.output and "UNHEALTHY" in result.output
     [message] = outbox.glob("*.eml")
     assert "esf" in message.read_text(encoding="utf-8")
+
+
+def test_alert_addresses_from_settings_cannot_inject_headers():
+    from crawler.health import alert_message
+
+    alert = {
+        "id": 1,
+        "source": "esf",
+        "transition": "unhealthy",
+        "reason": "timeout",
+        "recipient": "s@example.se =?UTF-8?Q?=0A?=Bcc: victim@example.com",
+        "created_at": "2026-11-23T06:30:00+00:00",
+    }
+    msg = alert_message(alert, sender="utlys <u@example.se>\r\nBcc: v@example.com", funder=None)
+    head = msg.as_string().split("\n\n", 1)[0]
+    assert msg["Bcc"] is None and "\nBcc" not in head
+    assert all("\n" not in str(value) for value in msg.values())

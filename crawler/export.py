@@ -3,7 +3,7 @@ iCalendar file of deadlines (for the steering group's calendars).
 
 Everything exported was scraped, so it stays untrusted on the way out: a CSV cell that starts
 like a formula (`=`, `+`, `-`, `@`) is prefixed with an apostrophe so a spreadsheet shows it
-instead of running it, and only http(s) links reach the calendar.
+instead of running it, and only http(s) links are exported (other links are left out).
 """
 
 from __future__ import annotations
@@ -117,6 +117,10 @@ def export_rows(db: Database, what: str, filters: ExportFilter) -> list[dict[str
             if name in clean:
                 clean[name] = as_list(clean[name])
         clean["gone"] = bool(clean["gone"])
+        # Only http(s) links leave the database, in every format: a spreadsheet or a script
+        # reading the JSON may make a javascript: or file: link clickable.
+        clean["url"] = safe_url(clean["url"])
+        clean["documents"] = [link for d in clean["documents"] if (link := safe_url(d))]
         result.append(clean)
     return result
 

@@ -89,6 +89,12 @@ def test_csv_export_defuses_formulas_and_keeps_swedish(filled_db, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert rows[0]["funder"] == "Svenska ESF-rådet" and rows[0]["regions"] == "Småland och Öarna"
     assert rows[1]["title"] == '\'=HYPERLINK("x")'
+    assert rows[0]["url"] == "https://www.esf.se/1/" and rows[1]["url"] == ""  # javascript:
+
+
+def test_json_export_drops_links_that_are_not_http(filled_db):
+    rows = {r["id"]: r for r in json.loads(export(filled_db, "--format", "json").stdout)}
+    assert rows["esf:2"]["url"] is None and rows["esf:1"]["url"] == "https://www.esf.se/1/"
 
 
 def test_ics_export_has_one_event_per_deadline_and_no_unsafe_links(filled_db):

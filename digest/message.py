@@ -20,7 +20,7 @@ from email.utils import format_datetime, parseaddr
 
 from icalendar import Calendar, Event
 
-from crawler.normalize import header_safe
+from crawler.normalize import header_safe, safe_url
 from digest.transport import message_bytes
 
 
@@ -143,6 +143,7 @@ def deadlines_ics(
         when = f" kl. {deadline_time[:5].replace(':', '.')}" if deadline_time else ""
         event.add("summary", f"Sista ansökningsdag{when}: {header_safe(title)}")
         description = header_safe(funder)
+        url = safe_url(url)  # callers pass checked links; an unchecked one must not get in
         if url:
             description += f"\n{url}"
             event.add("url", url)

@@ -168,3 +168,20 @@ def test_the_html_has_no_scripts_or_external_resources(received):
     assert not re.search(r"<(script|iframe|object|embed|link|img)\b", html, re.I)
     assert "src=" not in html.lower()
     assert "<table" in html and 'style="' in html
+
+
+def test_the_calendar_keeps_only_http_links_whoever_calls_it():
+    from digest.message import deadlines_ics
+
+    events = [
+        ("esf:1", "Ett", "ESF", "2026-12-01", None, " java\tscript:alert(1)"),
+        ("esf:2", "Två", "ESF", "2026-12-02", None, "https://www.esf.se/2/"),
+    ]
+    data = deadlines_ics(events, name="Utlysningar", today=date(2026, 11, 23))
+    calendar = Calendar.from_ical(data)
+    urls = {str(e["summary"]): str(e.get("url", "")) for e in calendar.walk("VEVENT")}
+    assert urls == {
+        "Sista ansökningsdag: Ett": "",
+        "Sista ansökningsdag: Två": "https://www.esf.se/2/",
+    }
+    assert b"script" not in data

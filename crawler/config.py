@@ -148,7 +148,9 @@ def _source(path: Path, index: int, entry: Any, spiders: set[str]) -> Source:
     if not isinstance(entry["funder"], str) or not entry["funder"].strip():
         raise fail("funder", "must be a non-empty text")
     if entry["spider"] not in spiders:
-        raise fail("spider", f"unknown spider {entry['spider']!r} (known: {', '.join(sorted(spiders))})")
+        raise fail(
+            "spider", f"unknown spider {entry['spider']!r} (known: {', '.join(sorted(spiders))})"
+        )
     urls = {}
     for key in ("start_urls", "news_urls"):
         value = entry.get(key, [])

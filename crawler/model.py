@@ -60,7 +60,9 @@ class Call:
         values.setdefault("funder", "")
         values.setdefault("title", "")
         values.setdefault("url", "")
-        values.setdefault("id", call_id(values["source"], url=values["url"]) if values["url"] else "")
+        values.setdefault(
+            "id", call_id(values["source"], url=values["url"]) if values["url"] else ""
+        )
         values["summary"] = values.get("summary") or ""
         values["status"] = values.get("status") or "unknown"
         if values.get("budget_sek") is not None:

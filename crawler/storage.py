@@ -279,9 +279,7 @@ def save_calls(
     with write_transaction(db):
         existing = {
             row["id"]: row
-            for row in db.execute_returning_dicts(
-                "select * from calls where source = ?", [source]
-            )
+            for row in db.execute_returning_dicts("select * from calls where source = ?", [source])
         }
         for call in batch.values():
             row = call_to_row(call)

@@ -26,7 +26,9 @@ def test_shipped_sources_load_and_cover_the_core_funders():
     config = load_sources(DEFAULT_SOURCES)
     ids = {s.id for s in config.sources}
     assert {"esf", "amif", "tillvaxtverket", "arvsfonden", "sf-varend"} <= ids
-    assert len(ids - {"esf", "esf-nyheter", "amif", "tillvaxtverket", "arvsfonden", "sf-varend"}) >= 3
+    assert (
+        len(ids - {"esf", "esf-nyheter", "amif", "tillvaxtverket", "arvsfonden", "sf-varend"}) >= 3
+    )
     for source in config.sources:
         assert all(url.startswith("https://") for url in source.start_urls), source.id
 
@@ -40,7 +42,10 @@ def test_a_valid_minimal_file_loads(tmp_path):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (GOOD.replace("    funder: Svenska ESF-rådet\n", ""), "source esf: field 'funder': missing"),
+        (
+            GOOD.replace("    funder: Svenska ESF-rådet\n", ""),
+            "source esf: field 'funder': missing",
+        ),
         (GOOD + "    colour: red\n", "source esf: field 'colour': unknown field"),
         (GOOD + GOOD.replace("sources:\n", ""), "source esf: field 'id': duplicate id"),
         (
@@ -51,7 +56,10 @@ def test_a_valid_minimal_file_loads(tmp_path):
             GOOD.replace("https://www.esf.se/utlysningar/", "file:///etc/passwd"),
             "field 'start_urls'",
         ),
-        (GOOD.replace("spider: esf", "spider: nosuch"), "source esf: field 'spider': unknown spider"),
+        (
+            GOOD.replace("spider: esf", "spider: nosuch"),
+            "source esf: field 'spider': unknown spider",
+        ),
         (GOOD + "    enabled: maybe\n", "source esf: field 'enabled': must be true or false"),
         ("sources: [\n", "line"),
         ("colour: red\nsources: []\n", "unknown top-level key 'colour'"),

@@ -101,6 +101,11 @@ def test_a_batch_that_fails_half_way_leaves_the_previous_state(db):
 
 def test_full_text_search_finds_swedish_words(db):
     save_calls(db, "esf", [make(1, title="Insatser för långtidsarbetslösa"), make(2)])
-    rows = list(db.query("select c.id from calls c join calls_fts f on f.rowid = c.rowid "
-                         "where calls_fts match ?", ["långtidsarbetslösa"]))
+    rows = list(
+        db.query(
+            "select c.id from calls c join calls_fts f on f.rowid = c.rowid "
+            "where calls_fts match ?",
+            ["långtidsarbetslösa"],
+        )
+    )
     assert rows == [{"id": "esf:/utlysningar/1/"}]

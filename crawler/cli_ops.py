@@ -13,24 +13,10 @@ from pathlib import Path
 
 import click
 
+from crawler.cli_crawl import DB_OPTION, SOURCES_OPTION
 from crawler.config import ConfigError, load_sources
-from crawler.storage import DEFAULT_DB, open_db
+from crawler.storage import open_db
 
-DB_OPTION = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="SQLite database file.",
-)
-SOURCES_OPTION = click.option(
-    "--sources",
-    "sources_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Sources file (default config/sources.yaml).",
-)
 NEEDS_OPTION = click.option(
     "--needs",
     "needs_path",

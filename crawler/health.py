@@ -246,7 +246,12 @@ def send_alerts(
     for alert in pending:
         msg = alert_message(alert, sender=sender, funder=(funders or {}).get(alert["source"]))
         with write_transaction(db):
-            db.execute("update health_alerts set status = 'sending' where id = ?", [alert["id"]])
+            claimed = db.execute(
+                "update health_alerts set status = 'sending' where id = ? and status = 'built'",
+                [alert["id"]],
+            ).rowcount
+        if claimed != 1:
+            continue  # another check (the scheduler, `utlys health`) took it meanwhile
         try:
             transport.send(msg)
         except TransportUnavailable as exc:

@@ -185,3 +185,35 @@ def test_alert_addresses_from_settings_cannot_inject_headers():
     head = msg.as_string().split("\n\n", 1)[0]
     assert msg["Bcc"] is None and "\nBcc" not in head
     assert all("\n" not in str(value) for value in msg.values())
+
+
+def test_two_checks_sending_at_once_send_each_alert_once(db_path, mailbox):
+    add_runs(db_path, "esf", [("failed", 0)] * 3, error="HTTP 500 on /esf/")
+    add_runs(db_path, "amif", [("failed", 0)] * 3, error="HTTP 500 on /amif/")
+    now = at("2026-11-23 06:30")
+    db = open_db(db_path)
+    check_health(db, ["esf", "amif"], SETTINGS, now=now, recipient="s@example.se")
+
+    class BusyTransport(SmtpTransport):
+        """While this check hands over its first alert, another check sends what is left."""
+
+        other_ran = False
+
+        def send(self, msg):
+            if not self.other_ran:
+                self.other_ran = True
+                other_db = open_db(db_path)
+                other = SmtpTransport("127.0.0.1", mailbox.port, starttls=False, timeout=5)
+                send_alerts(other_db, other, sender="utlys@example.se", now=now)
+                other.close()
+                other_db.close()
+            super().send(msg)
+
+    transport = BusyTransport("127.0.0.1", mailbox.port, starttls=False, timeout=5)
+    counts = send_alerts(db, transport, sender="utlys@example.se", now=now)
+    transport.close()
+    assert counts["sent"] == 1
+    assert sorted(m["Subject"] for m in mailbox.messages) == [
+        "utlys: källan amif behöver tittas på",
+        "utlys: källan esf behöver tittas på",
+    ]

@@ -7,7 +7,8 @@ these two components write them down where the store pipeline can read them:
 - ``ProblemRecorder`` (downloader middleware, on the downloader side of the HTTP cache, so a
   cached copy served after an error cannot hide the outage) keeps, per URL, the last failure; a
   later good answer for the same URL (a retry that worked) clears it.
-- ``SpiderErrorRecorder`` (extension) keeps exceptions raised in spider callbacks and pipelines.
+- ``SpiderErrorRecorder`` (extension) keeps exceptions raised in spider callbacks and pipelines,
+  and the calls ``ValidateCallPipeline`` dropped.
 
 Each keeps ``problems`` ({url: message}); ``crawl_problems(crawler)`` lists them all.
 """
@@ -124,6 +125,7 @@ class SpiderErrorRecorder:
         recorder = cls(crawler)
         crawler.signals.connect(recorder.spider_error, signal=signals.spider_error)
         crawler.signals.connect(recorder.item_error, signal=signals.item_error)
+        crawler.signals.connect(recorder.item_dropped, signal=signals.item_dropped)
         return recorder
 
     def spider_error(self, failure: Failure, response: Response, spider: Any) -> None:
@@ -136,3 +138,10 @@ class SpiderErrorRecorder:
         url = getattr(item, "url", "") or (response.url if response is not None else "")
         message = f"could not store a call from {where(url)}: {type(exc).__name__}: {exc}"
         self.problems[f"item {url}"] = " ".join(message.split())[:200]
+
+    def item_dropped(self, item: Any, response: Response | None, exception: Exception, spider: Any):
+        # A call the check refused (no title, no http(s) link) is a page the spider misread:
+        # the crawl is then not complete, and the stored call must not be marked gone.
+        url = getattr(item, "url", "") or (response.url if response is not None else "")
+        message = f"call dropped from {where(url)}: {exception}"
+        self.problems[f"drop {url}"] = " ".join(message.split())[:200]

@@ -137,6 +137,35 @@ def test_a_call_a_spider_got_wrong_is_dropped_with_the_reason(validator, item, r
         validator.process_item(item)
 
 
+def test_a_dropped_call_makes_the_crawl_incomplete_so_nothing_is_marked_gone(validator):
+    from scrapy import signals
+
+    from crawler.crawl_problems import SpiderErrorRecorder
+    from crawler.source_report import decide
+
+    crawler = validator.crawler
+    recorder = SpiderErrorRecorder.from_crawler(crawler)
+    item = call(title=" ", url="http://a.se/utlysningar/2")
+    try:
+        validator.process_item(item)
+    except DropItem as exc:
+        crawler.signals.send_catch_log(
+            signals.item_dropped, item=item, response=None, exception=exc, spider=crawler.spider
+        )
+    assert list(recorder.problems.values()) == [
+        "call dropped from /utlysningar/2: call without a title: http://a.se/utlysningar/2"
+    ]
+    verdict = decide(
+        problems=list(recorder.problems.values()),
+        calls_found=8,
+        pages=9,
+        known_before=9,
+        listing_complete=True,
+        finish_reason="finished",
+    )
+    assert (verdict.status, verdict.store, verdict.complete) == ("failed", True, False)
+
+
 def test_the_spider_loader_binds_each_enabled_source_to_its_spider_kind(tmp_path):
     sources = write_sources(
         tmp_path / "s.yaml",

@@ -66,6 +66,7 @@ def failure_crawls(tmp_path_factory):
 
 
 def test_all_copies_are_stored_while_healthy(failure_crawls):
+    assert set(failure_crawls["first"]) == {"esf-good", "esf-refused", *FAULTY}
     for report in failure_crawls["first"].values():
         assert report.status == "ok", (report.source, report.error)
         assert report.new == 9

@@ -32,7 +32,8 @@ DB_OPTION = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     default=DEFAULT_DB,
     show_default=True,
-    help="SQLite database file.",
+    envvar="UTLYS_DB",
+    help="SQLite database file (or env UTLYS_DB).",
 )
 SOURCES_OPTION = click.option(
     "--sources",

@@ -49,7 +49,8 @@ def register(cli: click.Group) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     default=DEFAULT_DB,
     show_default=True,
-    help="SQLite database whose new and changed calls are matched and stored.",
+    envvar="UTLYS_DB",
+    help="SQLite database whose new and changed calls are matched and stored (or env UTLYS_DB).",
 )
 @click.option(
     "--needs",

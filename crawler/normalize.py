@@ -41,7 +41,9 @@ __all__ = [
 
 # Characters that are not visible and must vanish without leaving a space: a soft hyphen or a
 # zero-width space inside "arbets\u00admarknad" must give "arbetsmarknad", not "arbets marknad".
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# Invisible characters, and control characters (C0 but whitespace, DEL, C1): an escape sequence
+# in a scraped title must not reach the coordinator's terminal through `utlys review list`.
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 # Consent banners that CMSs render into the page text (funders.md §0, §3, §6). Each pattern is
 # bounded (no unbounded ``.*``) so that a banner phrase in the middle of a call text can never

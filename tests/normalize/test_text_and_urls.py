@@ -123,3 +123,8 @@ def test_header_safe_gives_one_line_without_encoded_words(text, expected):
     result = header_safe(text)
     assert result == expected
     assert "\r" not in result and "\n" not in result and "=?" not in result
+
+
+def test_clean_text_drops_control_characters_that_could_drive_a_terminal():
+    assert clean_text("Utlysning\x1b[2J för unga\x07\x9b") == "Utlysning[2J för unga"
+    assert clean_text("rad ett\nrad\ttvå") == "rad ett rad två"

@@ -201,6 +201,22 @@ def m150_ops_jobs_health(db: Database) -> None:
     )
 
 
+@migrations()
+def m160_core_fts_on_text_only(db: Database) -> None:
+    """Reindex a call only when its searchable text changes: re-crawls touch ``last_seen`` of
+    every call, and the trigger sqlite-utils creates would rewrite the FTS rows each time."""
+    db.execute('DROP TRIGGER IF EXISTS "calls_au"')
+    db.execute(
+        'CREATE TRIGGER "calls_au" AFTER UPDATE OF title, summary, funder, programme ON "calls"'
+        " BEGIN"
+        ' INSERT INTO "calls_fts" ("calls_fts", rowid, title, summary, funder, programme)'
+        " VALUES('delete', old.rowid, old.title, old.summary, old.funder, old.programme);"
+        ' INSERT INTO "calls_fts" (rowid, title, summary, funder, programme)'
+        " VALUES (new.rowid, new.title, new.summary, new.funder, new.programme);"
+        " END"
+    )
+
+
 def open_db(path: str | Path = DEFAULT_DB) -> Database:
     """Open (and create or migrate) the database.
 
@@ -281,6 +297,7 @@ def save_calls(
             row["id"]: row
             for row in db.execute_returning_dicts("select * from calls where source = ?", [source])
         }
+        new_rows: list[dict[str, Any]] = []
         for call in batch.values():
             row = call_to_row(call)
             digest = call.content_hash()
@@ -293,10 +310,9 @@ def save_calls(
                     content_hash=digest,
                     gone=0,
                 )
-                db["calls"].insert(row)
+                new_rows.append(row)
                 result.new.append(call.id)
             elif old["content_hash"] == digest and not old["gone"]:
-                db.execute("update calls set last_seen = ? where id = ?", [seen_at, call.id])
                 result.unchanged.append(call.id)
             else:
                 changes = [
@@ -314,6 +330,12 @@ def save_calls(
                 row.update(last_seen=seen_at, last_changed=seen_at, content_hash=digest, gone=0)
                 db["calls"].update(call.id, row)
                 result.changed.append(call.id)
+        if new_rows:
+            db["calls"].insert_all(new_rows)
+        db.conn.executemany(
+            "update calls set last_seen = ? where id = ?",
+            [(seen_at, call_id) for call_id in result.unchanged],
+        )
         if complete:
             for call_id, old in existing.items():
                 if call_id not in batch and not old["gone"]:

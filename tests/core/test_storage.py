@@ -109,3 +109,18 @@ def test_full_text_search_finds_swedish_words(db):
         )
     )
     assert rows == [{"id": "esf:/utlysningar/1/"}]
+
+
+def test_search_follows_a_changed_title_and_ignores_last_seen_updates(db):
+    def search(word: str) -> list[str]:
+        sql = (
+            "select c.id from calls c join calls_fts f on f.rowid = c.rowid where calls_fts match ?"
+        )
+        return [row["id"] for row in db.query(sql, [word])]
+
+    save_calls(db, "esf", [make(1, title="Stöd till sociala företag")])
+    save_calls(db, "esf", [make(1, title="Stöd till sociala företag")])  # only last_seen moves
+    assert search("sociala") == ["esf:/utlysningar/1/"]
+    save_calls(db, "esf", [make(1, title="Stöd till arbetsintegrerande företag")])
+    assert search("sociala") == []
+    assert search("arbetsintegrerande") == ["esf:/utlysningar/1/"]

@@ -22,26 +22,10 @@ from typing import Any
 import click
 from sqlite_utils import Database
 
+from crawler.cli_options import DB_OPTION, SOURCES_OPTION
 from crawler.config import ConfigError, Source, load_sources
 from crawler.model import LIST_FIELDS, STATUSES, as_list
-from crawler.storage import DEFAULT_DB, open_db
-
-DB_OPTION = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    envvar="UTLYS_DB",
-    help="SQLite database file (or env UTLYS_DB).",
-)
-SOURCES_OPTION = click.option(
-    "--sources",
-    "sources_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Sources file (default: config/sources.yaml).",
-)
+from crawler.storage import open_db
 
 
 @contextmanager

@@ -13,24 +13,9 @@ from pathlib import Path
 
 import click
 
-from crawler.cli_crawl import DB_OPTION, SOURCES_OPTION
+from crawler.cli_options import DB_OPTION, NEEDS_OPTION, SETTINGS_OPTION, SOURCES_OPTION
 from crawler.config import ConfigError, load_sources
 from crawler.storage import open_db
-
-NEEDS_OPTION = click.option(
-    "--needs",
-    "needs_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Needs inventory (default config/needs.yaml).",
-)
-SETTINGS_OPTION = click.option(
-    "--settings",
-    "settings_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Settings file (default config/settings.yaml).",
-)
 
 
 def _settings(path: Path | None):  # -> OpsSettings

@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from crawler.cli_options import DB_OPTION, NEEDS_OPTION, SETTINGS_OPTION
 from crawler.config import ConfigError
 from crawler.needs import Inventory, load_needs
 from crawler.settings import DEFAULT_SETTINGS, load_settings
-from crawler.storage import DEFAULT_DB, open_db
+from crawler.storage import open_db
 from digest import delivery, review, subscribers, swedish
 from digest.content import digest_content
 from digest.digests import build_digests, render_digest
@@ -58,36 +59,9 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--db",
-        "db_path",
-        default=DEFAULT_DB,
-        show_default=True,
-        envvar="UTLYS_DB",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="SQLite database file.",
-    )(func)
-
-
-def _needs_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--needs",
-        "needs_path",
-        default=None,
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Needs inventory (default: config/needs.yaml).",
-    )(func)
-
-
-def _settings_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--settings",
-        "settings_path",
-        default=None,
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Settings file (default: config/settings.yaml).",
-    )(func)
+_db_option = DB_OPTION
+_needs_option = NEEDS_OPTION
+_settings_option = SETTINGS_OPTION
 
 
 def _today_option(func: Callable[..., Any]) -> Callable[..., Any]:

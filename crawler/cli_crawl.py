@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
 import urllib.error
 import urllib.request
@@ -78,7 +79,7 @@ def crawl(
     from crawler.crawl import crawl_log_path, run_crawl
 
     ids = [part.strip() for value in only for part in value.split(",") if part.strip()]
-    with one_line_errors():
+    with one_line_errors(), _crawl_lock(db_path):
         reports = run_crawl(
             db_path,
             sources_path,
@@ -91,6 +92,25 @@ def crawl(
         if not verbose:
             click.echo(f"Details in {crawl_log_path(db_path)}", err=True)
         raise SystemExit(1)
+
+
+@contextmanager
+def _crawl_lock(db_path: Path) -> Iterator[None]:
+    """Two crawls into one database never overlap: a manual crawl while the scheduler crawls
+    stops with a one-line error instead of racing it."""
+    from crawler.locks import CRAWL_LOCK_HELD, LockBusy, crawl_lock
+
+    if os.environ.get(CRAWL_LOCK_HELD) == "1":
+        yield
+        return
+    try:
+        lock = crawl_lock(db_path).acquire(wait=0)
+    except LockBusy as exc:
+        raise click.ClickException(f"another crawl is running: {exc}") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def format_reports(reports: list[Any]) -> str:

@@ -71,6 +71,11 @@ def is_locked(path: str | Path) -> bool:
     return False
 
 
+# Set by a parent that already holds the crawl lock for its child (the scheduler), so that the
+# child's `utlys crawl` does not wait for a lock its own parent holds.
+CRAWL_LOCK_HELD = "UTLYS_CRAWL_LOCK_HELD"
+
+
 def crawl_lock(db_path: str | Path) -> FileLock:
     """The lock every crawl into `db_path` should hold (the scheduler does)."""
     return FileLock(f"{db_path}.crawl.lock")

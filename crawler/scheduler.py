@@ -39,7 +39,7 @@ from sqlite_utils import Database
 from crawler.childproc import ChildResult, run_child
 from crawler.config import DEFAULT_SOURCES, ConfigError, load_sources
 from crawler.health import check_health, send_alerts
-from crawler.locks import FileLock, LockBusy, crawl_lock, scheduler_lock
+from crawler.locks import CRAWL_LOCK_HELD, FileLock, LockBusy, crawl_lock, scheduler_lock
 from crawler.logs import get_logger
 from crawler.ops_settings import OpsSettings, ScheduleSettings
 from crawler.storage import now_iso, open_db, record_run, write_transaction
@@ -361,6 +361,7 @@ class Runner:
                 timeout=schedule.crawl_timeout,
                 stop=self.stop,
                 keep_fds=[lock.fd] if lock.fd is not None else [],
+                env={**os.environ, CRAWL_LOCK_HELD: "1"},
                 on_line=lambda line: log.debug("crawl| %s", line),
             )
             if result.timed_out:

@@ -309,3 +309,14 @@ def test_every_command_of_the_area_has_help_text(path):
             assert param.help, f"{' '.join(path)} {param.opts[0]} has no help"
     result = run(*path, "--help")
     assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_a_manual_crawl_refuses_to_race_a_running_crawl(tmp_path):
+    from crawler.locks import crawl_lock
+
+    db_path = tmp_path / "utlys.db"
+    with crawl_lock(db_path):
+        result = CliRunner().invoke(cli, ["crawl", "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert "another crawl is running" in result.output
+    assert not db_path.exists()  # nothing was crawled or written

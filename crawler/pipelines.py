@@ -20,7 +20,7 @@ from crawler.config import is_http_url
 from crawler.crawl_problems import crawl_problems
 from crawler.model import Call
 from crawler.source_report import SourceReport, decide
-from crawler.storage import now_iso, open_db, record_run, save_calls
+from crawler.storage import now_iso, open_db, record_run, save_calls, write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -115,24 +115,28 @@ class StoreCallsPipeline:
                 finish_reason=reason,
             )
             report.status, report.error = verdict.status, verdict.error
-            if verdict.store:
-                report.seen_at = now_iso()
-                result = save_calls(
-                    db, spider.name, self.calls, complete=verdict.complete, seen_at=report.seen_at
-                )
-                report.items = result.items
-                report.new_ids, report.changed_ids = result.new, result.changed
-                report.gone_ids = result.gone
-                report.new, report.changed, report.gone = (
-                    len(result.new),
-                    len(result.changed),
-                    len(result.gone),
-                )
-            report.finished = now_iso()
-            record_run(db, report.run_row())
+            with write_transaction(db):  # the calls and their run record, all or nothing
+                self._save(db, spider, report, verdict)
         finally:
             db.close()
         return report
+
+    def _save(self, db: Any, spider: Any, report: SourceReport, verdict: Any) -> None:
+        if verdict.store:
+            report.seen_at = now_iso()
+            result = save_calls(
+                db, spider.name, self.calls, complete=verdict.complete, seen_at=report.seen_at
+            )
+            report.items = result.items
+            report.new_ids, report.changed_ids = result.new, result.changed
+            report.gone_ids = result.gone
+            report.new, report.changed, report.gone = (
+                len(result.new),
+                len(result.changed),
+                len(result.gone),
+            )
+        report.finished = now_iso()
+        record_run(db, report.run_row())
 
     def _base_report(self, source: str) -> SourceReport:
         stats = self.crawler.stats

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -233,11 +234,24 @@ def open_db(path: str | Path = DEFAULT_DB) -> Database:
 
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
-    """A transaction that takes the write lock up front.
+    """A transaction that takes the write lock up front; nested, it is a savepoint.
 
     ``db.atomic()`` begins a deferred transaction, which can fail with "database is locked" on
     a read-then-write under concurrency; ``BEGIN IMMEDIATE`` waits for the lock instead.
+    Nesting lets a caller put several writes (a source's calls and its run record) into one.
     """
+    if db.conn.in_transaction:
+        name = f"utlys_{secrets.token_hex(8)}"
+        db.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield db
+        except BaseException:
+            db.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            db.conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            db.conn.execute(f"RELEASE SAVEPOINT {name}")
+        return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db

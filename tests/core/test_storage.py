@@ -124,3 +124,14 @@ def test_search_follows_a_changed_title_and_ignores_last_seen_updates(db):
     save_calls(db, "esf", [make(1, title="Stöd till arbetsintegrerande företag")])
     assert search("sociala") == []
     assert search("arbetsintegrerande") == ["esf:/utlysningar/1/"]
+
+
+def test_nested_write_transactions_roll_back_together(db):
+    from crawler.storage import record_run, write_transaction
+
+    with pytest.raises(RuntimeError), write_transaction(db):
+        save_calls(db, "esf", [make(1)])
+        record_run(db, {"source": "esf", "status": "ok", "items": 1})
+        raise RuntimeError("the run record could not be written")
+    assert db["calls"].count == 0
+    assert db["source_runs"].count == 0

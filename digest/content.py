@@ -18,6 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from crawler.model import Call
+from crawler.model import as_list as json_list  # JSON text of a list column
 from crawler.normalize import safe_url
 from crawler.storage import row_to_call
 from digest import swedish
@@ -328,18 +329,6 @@ def _date(value: Any) -> date | None:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
-
-
-def json_list(value: Any) -> list[str]:
-    if not value:
-        return []
-    try:
-        parsed = json.loads(value)
-    except (TypeError, json.JSONDecodeError):
-        return [str(value)]
-    if isinstance(parsed, list):
-        return [str(v) for v in parsed]
-    return [str(parsed)]
 
 
 def _marks(values: tuple[str, ...]) -> str:

@@ -116,21 +116,28 @@ def stem_overlap_baseline(
     return pairs
 
 
+def splits_of(eval_dir: Path) -> tuple[str, ...]:
+    """A folder holds either the tuning/held-out pair or one set (calls.jsonl, labels.yaml), such
+    as eval/blind, written by someone else so that it does not flatter the matcher."""
+    return ("set",) if (eval_dir / "calls.jsonl").exists() else SPLITS
+
+
 def load_split(name: str, eval_dir: Path = EVAL_DIR) -> tuple[list[Call], dict]:
-    calls = load_calls(eval_dir / f"calls_{name}.jsonl")
-    labels = yaml.safe_load((eval_dir / f"labels_{name}.yaml").read_text(encoding="utf-8"))
+    suffix = "" if name == "set" else f"_{name}"
+    calls = load_calls(eval_dir / f"calls{suffix}.jsonl")
+    labels = yaml.safe_load((eval_dir / f"labels{suffix}.yaml").read_text(encoding="utf-8"))
     return calls, labels
 
 
 def evaluate(split: str = "all", eval_dir: Path = EVAL_DIR) -> dict[str, dict[str, Scores]]:
     """Scores of the matcher and both baselines, per split and on the whole set."""
     inventory = load_needs(eval_dir / "needs.yaml")
-    names = SPLITS if split == "all" else (split,)
+    names = splits_of(eval_dir) if split == "all" else (split,)
     data = {name: load_split(name, eval_dir) for name in names}
-    if split == "all":
+    if len(names) > 1:
         data["all"] = (
-            [c for n in SPLITS for c in data[n][0]],
-            {k: v for n in SPLITS for k, v in data[n][1].items()},
+            [c for n in names for c in data[n][0]],
+            {k: v for n in names for k, v in data[n][1].items()},
         )
     report: dict[str, dict[str, Scores]] = {}
     for name, (calls, labels) in data.items():
@@ -161,12 +168,15 @@ def errors(split: str, eval_dir: Path = EVAL_DIR) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.evaluation", description=__doc__)
-    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
+    parser.add_argument("--split", choices=(*SPLITS, "set", "all"), default="all")
     parser.add_argument("--errors", action="store_true", help="list the matcher's mistakes")
+    parser.add_argument(
+        "--dir", type=Path, default=EVAL_DIR, help="labelled set to score (default: eval/)"
+    )
     args = parser.parse_args(argv)
-    report = evaluate(args.split)
+    report = evaluate(args.split, args.dir)
     for name, rows in report.items():
-        calls = len(load_split(name)[0]) if name in SPLITS else None
+        calls = len(load_split(name, args.dir)[0]) if name != "all" else None
         print(f"== {name}" + (f" ({calls} calls)" if calls else ""))
         for method, s in rows.items():
             print(
@@ -174,7 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"   ({s.true_positives} of {s.predicted} predicted, {s.gold} gold pairs)"
             )
     if args.errors:
-        for line in errors(args.split if args.split != "all" else "tuning"):
+        split = args.split if args.split != "all" else splits_of(args.dir)[0]
+        for line in errors(split, args.dir):
             print(line)
     return 0
 

@@ -44,6 +44,7 @@ from spiders._labels import (
     HEADINGS,
     element_text,
     is_boilerplate,
+    is_menu,
     label_values,
     sections,
     text_lines,
@@ -69,6 +70,7 @@ STATUS_WORD = re.compile(
     r"året runt",
     re.I,
 )
+POOL_CUE = re.compile(r"\b(?:totalt|sammanlagt|fördela[rs]?|att söka|finns)\b", re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])")
 # The question headings and labels national funders use on a grant page.
 GRANT_LABELS = {
@@ -122,6 +124,17 @@ def is_pagination_url(url: str) -> bool:
     if PAGINATION_PATH.search(parts.path):
         return True
     return any(k.lower() in PAGINATION_QUERY for k, _ in parse_qsl(parts.query))
+
+
+def pool_budget(lines: Iterable[str]) -> int | None:
+    """The money of a grant page without a "Hur mycket ...?" heading: the first sentence that
+    speaks of a pool ("Totalt finns 20 miljoner kronor att fördela", "Det finns 35 miljoner
+    kronor att söka"), not of what one applicant may get."""
+    for line in lines:
+        for sentence in SENTENCE_END.split(line):
+            if POOL_CUE.search(sentence) and (amount := parse_total_budget(sentence)):
+                return amount
+    return None
 
 
 def regions_from(text: str | None) -> list[str]:
@@ -272,16 +285,21 @@ class CallSpider(scrapy.Spider):
         """Hook: narrow the links followed from a listing (default: any)."""
         return True
 
-    def content_links(self, response: TextResponse) -> list[tuple[str, str]]:
+    def content_links(
+        self, response: TextResponse, *, menus: bool = False
+    ) -> list[tuple[str, str]]:
         """(absolute safe URL, link text) of the links in the page's content, in order,
-        without menus, page header/footer, cookie dialogs, files and other hosts."""
+        without menus (unless ``menus``), page header/footer, cookie dialogs, files and other
+        hosts."""
         root = content_root(response)
         host = urlsplit(response.url).netloc
         here = response.url.split("#")[0]
         out: list[tuple[str, str]] = []
         seen: set[str] = set()
         for a in root.iter("a"):
-            if any(is_boilerplate(x) for x in (a, *a.iterancestors())):
+            if any(
+                is_boilerplate(x) and not (menus and is_menu(x)) for x in (a, *a.iterancestors())
+            ):
                 continue
             url = safe_url(a.get("href"), response.url)
             if not url:
@@ -317,6 +335,17 @@ class CallSpider(scrapy.Spider):
         ]
         prefix = section_prefix(response.meta.get(ROOT) or response.url)
         below = [u for u in candidates if urlsplit(u).path.startswith(prefix)]
+        if not below:  # a listing drawn as a <nav> of sub-pages: its links below the listing
+            menu_links = self.content_links(response, menus=True)
+            below = [
+                url
+                for url, text in menu_links
+                if urlsplit(url).path.startswith(prefix)
+                and url not in starts
+                and url not in nexts
+                and not is_pagination_url(url)
+                and self.is_call_link(url, text)
+            ]
         return below or candidates
 
     def next_page_urls(self, response: TextResponse) -> list[str]:
@@ -469,7 +498,7 @@ class CallSpider(scrapy.Spider):
             "status": info.status if info else "unknown",
             "opens_on": info.opens_on if info else None,
             "deadline": info.deadline if info else None,
-            "budget_sek": parse_total_budget(answers.get("money")),
+            "budget_sek": parse_total_budget(answers.get("money")) or pool_budget(lines),
             "cofinancing": parse_percent(answers.get("money")),
             "applicants": answers.get("applicants"),
             "target_groups": [answers["target"]] if answers.get("target") else [],

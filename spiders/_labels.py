@@ -54,6 +54,12 @@ def is_boilerplate(el: etree._Element) -> bool:
     return False
 
 
+def is_menu(el: etree._Element) -> bool:
+    """A ``<nav>`` (or role=navigation): furniture on most pages, but on a listing it may be
+    the list of the section's sub-pages."""
+    return tag_of(el) == "nav" or (el.get("role") or "").lower() == "navigation"
+
+
 def element_text(el: etree._Element, *, skip_boilerplate: bool = False) -> str:
     """The visible text of an element, blocks separated by spaces, script bodies left out."""
     parts: list[str] = []
@@ -203,6 +209,17 @@ def _next_block(el: etree._Element) -> str:
     return ""
 
 
+def _inline_run(el: etree._Element) -> str:
+    """The text right after an inline label, up to a <br>, a block or the next label of the
+    same kind."""
+    parts = [el.tail or ""]
+    for sib in el.itersiblings():
+        if tag_of(sib) in ("br", tag_of(el)) or tag_of(sib) in BLOCK:
+            break
+        parts += [element_text(sib), sib.tail or ""]
+    return clean_text(" ".join(parts)).lstrip(" :：-–").strip()
+
+
 def _value_after(el: etree._Element, label_text: str) -> str:
     tag = tag_of(el)
     if tag == "dt":
@@ -225,6 +242,9 @@ def _value_after(el: etree._Element, label_text: str) -> str:
         parent = el.getparent()
         if parent is None:
             return ""
+        run = _inline_run(el)
+        if run:  # "<b>Öppnar:</b> 1 mars<br><b>Stänger:</b> 30 april": up to the next label
+            return run
         whole = element_text(parent)
         key = clean_text(label_text)
         if whole.casefold().startswith(key.casefold()):

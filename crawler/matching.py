@@ -130,6 +130,7 @@ class Matcher:
             self.lexicon.expressions(),
             prefix_deny=self.lexicon.prefix_deny,
             stop_phrases=self.lexicon.stop_phrases,
+            suffix_deny=self.lexicon.suffix_deny,
         )
         used = {n.id for m in inventory.municipalities for n in _needs_of(inventory, m)}
         self.profiles = [self._profile(n, groups) for n in inventory.needs if n.id in used]
@@ -141,6 +142,7 @@ class Matcher:
             prefix_deny=self.lexicon.prefix_deny,
             stop_phrases=self.lexicon.stop_phrases,
             whole_or_head={c for c in concepts if c.startswith("w:")},
+            suffix_deny=self.lexicon.suffix_deny,
         )
         self.postings: dict[str, list[tuple[int, float, bool]]] = defaultdict(list)
         for index, profile in enumerate(self.profiles):

@@ -46,7 +46,7 @@ class CallGate:
     regions: tuple[str, ...]
     reserved_for: str | None  # the named organisation
     members: frozenset[str] | None  # casefolded municipality names; None = anyone
-    members_source: str | None
+    members_source: str | None  # the samordningsförbund; None when the region list names them
 
 
 def call_gate(
@@ -62,12 +62,16 @@ def call_gate(
     casefolded member names) saves looking through the inventory for every call."""
     source = (sources or {}).get(call.source)
     call_regions = tuple(call.regions) or (source.regions if source else ())
+    members = _members(call, inventory, source, known_members)
+    members_source: str | None = call.funder or call.source
+    if members is None:
+        members, members_source = _listed_municipalities(call), None
     return CallGate(
         closed=_closed_reason(call, today, gone),
         regions=call_regions,
         reserved_for=reserved_for(call),
-        members=_members(call, inventory, source, known_members),
-        members_source=call.funder or call.source,
+        members=members,
+        members_source=members_source,
     )
 
 
@@ -90,6 +94,8 @@ def region_reason(gate: CallGate, county: str) -> str | None:
 def member_reason(gate: CallGate, municipality: Municipality) -> str | None:
     """Samordningsförbund and reservations: the answers that depend on the municipality's name."""
     if gate.members is not None and municipality.name.casefold() not in gate.members:
+        if gate.members_source is None:
+            return f"utlysningen gäller {', '.join(gate.regions)}, inte {municipality.name}"
         return f"{municipality.name} är inte medlem i {gate.members_source}"
     return None
 
@@ -136,12 +142,24 @@ def reserved_for(call: Call) -> str | None:
     for text in texts:
         for found in _RESERVED.finditer(text):
             who = found.group("who").strip()
-            if not _KINDS.search(who):
+            if not _is_kind(who):
                 return who
     if non_competitive:
         named = _named_organisation(" ".join(texts))
         return named or "de organisationer som utsetts i förväg (icke-konkurrerande utlysning)"
     return None
+
+
+def _is_kind(who: str) -> bool:
+    """Whether applicants are spoken of as a kind ("Kommuner och regioner"), not one name.
+
+    A kind word with a capital inside the phrase is part of a proper name: "Sveriges Kommuner
+    och Regioner" is one organisation, "Kommuner och regioner i länet" is many.
+    """
+    for found in _KINDS.finditer(who):
+        if found.start() == 0 or found.group(0)[0].islower():
+            return True
+    return False
 
 
 def _named_organisation(text: str) -> str | None:
@@ -179,9 +197,23 @@ def _members(
         return frozenset(listed)
     if not _SAMORDNINGSFORBUND.search(f"{call.funder} {call.source}"):
         return None
-    # A samordningsförbund we know nothing about: trust the municipalities its text names.
-    named = _named_municipalities(f"{call.title} {call.summary} {call.applicants or ''}", inventory)
+    # A samordningsförbund we know nothing about: trust the municipalities its text (or its
+    # region list) names.
+    text = f"{call.title} {call.summary} {call.applicants or ''} {' '.join(call.regions)}"
+    named = _named_municipalities(text, inventory)
     return frozenset(named) if named else None
+
+
+def _listed_municipalities(call: Call) -> frozenset[str] | None:
+    """A region list made only of municipality names ("Växjö", "Alvesta") is a call for those
+    municipalities, not for their whole counties."""
+    if not call.regions:
+        return None
+    if any(regions.normalize_region(item) for item in call.regions):
+        return None  # a county, an ESF region or the whole country is named too
+    if not all(regions.county_of_municipality(item) for item in call.regions):
+        return None  # something we cannot read: let the region filter decide
+    return frozenset(str(item).strip().casefold() for item in call.regions)
 
 
 def _named_municipalities(text: str, inventory: Inventory) -> Iterable[str]:

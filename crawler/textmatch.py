@@ -128,6 +128,8 @@ class Lexicon:
     generic: frozenset[str]
     prefix_deny: dict[str, tuple[str, ...]]
     stop_phrases: tuple[tuple[str, ...], ...]
+    # Longer words that end in a known word without being a compound of it ("föräldrar").
+    suffix_deny: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def expressions(self) -> Iterable[tuple[tuple[str, ...], str, float]]:
         """(stems, concept id, strength) for every term and related word of every group."""
@@ -191,6 +193,10 @@ def load_lexicon(
         generic=frozenset(stem(str(w)) for w in raw.get("generic") or []),
         prefix_deny=deny,
         stop_phrases=tuple(phrase_stems(str(p)) for p in raw.get("stop_phrases") or []),
+        suffix_deny={
+            stem(str(k)): tuple(stem(str(v)) for v in values)
+            for k, values in (raw.get("suffix_deny") or {}).items()
+        },
     )
 
 
@@ -219,6 +225,7 @@ class ConceptFinder:
         prefix_deny: dict[str, tuple[str, ...]] | None = None,
         stop_phrases: Sequence[tuple[str, ...]] = (),
         whole_or_head: Collection[str] = (),
+        suffix_deny: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         """``whole_or_head``: concepts whose words may start a compound only before a linking
         "s" (the need's own loose words: "samordnade" must not catch "samordningsförbundet",
@@ -234,6 +241,7 @@ class ConceptFinder:
         for entries in self.multi.values():
             entries.sort(key=lambda e: -len(e[0]))
         self.prefix_deny = prefix_deny or {}
+        self.suffix_deny = suffix_deny or {}
         self.whole_or_head = frozenset(whole_or_head)
         self.stop_phrases: dict[str, list[tuple[str, ...]]] = {}
         for phrase in stop_phrases:
@@ -260,7 +268,9 @@ class ConceptFinder:
         size = len(word_stem)
         for i in range(2, size - MIN_SUFFIX + 1):
             tail = word_stem[i:]
-            if tail in single:
+            if tail in single and not any(
+                word_stem.startswith(d) for d in self.suffix_deny.get(tail, ())
+            ):
                 add(single[tail], SUFFIX)
         for j in range(size - 3, MIN_SUFFIX - 1, -1):
             head = word_stem[:j]

@@ -22,6 +22,7 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(PY) -m crawler.evaluation
+	$(PY) -m crawler.evaluation --dir eval/blind
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check crawler spiders digest tests bench

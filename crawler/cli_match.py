@@ -18,11 +18,12 @@ from typing import TextIO
 
 import click
 
+from crawler.cli_options import DB_OPTION, NEEDS_OPTION
 from crawler.config import DEFAULT_SOURCES, ConfigError, Source, load_sources
 from crawler.matching import Match, Matcher
 from crawler.model import STATUSES, Call
 from crawler.needs import Inventory, load_needs
-from crawler.storage import DEFAULT_DB, open_db
+from crawler.storage import open_db
 
 # Status words a hand-made JSONL may use instead of the record's own values.
 STATUS_WORDS = {
@@ -43,22 +44,8 @@ def register(cli: click.Group) -> None:
 
 
 @click.command("match")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    envvar="UTLYS_DB",
-    help="SQLite database whose new and changed calls are matched and stored (or env UTLYS_DB).",
-)
-@click.option(
-    "--needs",
-    "needs_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Needs inventory (default: config/needs.yaml).",
-)
+@DB_OPTION
+@NEEDS_OPTION
 @click.option(
     "--sources",
     "sources_path",

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from crawler.cli_options import DB_OPTION, SOURCES_OPTION
 from crawler.config import ConfigError, Source, load_sources
 from crawler.model import LIST_FIELDS, STATUSES, as_list
+from crawler.normalize import ellipsize
 from crawler.storage import open_db
 
 
@@ -190,7 +191,7 @@ def calls(
                 "gone" if r["gone"] else r["status"],
                 r["deadline"] or "-",
                 r["source"],
-                _shorten(r["title"], 70),
+                ellipsize(r["title"], 70),
             )
             for r in rows
         ]
@@ -247,10 +248,6 @@ def _csv(rows: list[dict[str, Any]]) -> str:
         for row in rows:
             writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
     return out.getvalue()
-
-
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @click.group()

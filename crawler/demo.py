@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.crawl import run_crawl
+from crawler.normalize import ellipsize
 from crawler.snapserver import SnapshotServer, serve_snapshot, write_snapshot_sources
 from crawler.source_report import SourceReport
 from crawler.storage import open_db
@@ -139,10 +140,7 @@ def change_lines(db_path: Path, reports: list[SourceReport]) -> list[str]:
 
 
 def _short(value: str | None, width: int = 70) -> str:
-    if value is None or value == "":
-        return "-"
-    text = " ".join(value.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return ellipsize(value, width) if value else "-"
 
 
 def match_month2(ctx: DemoContext) -> None:

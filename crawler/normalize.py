@@ -89,6 +89,12 @@ def clean_text(text: str | None) -> str:
     return " ".join(text.split())
 
 
+def ellipsize(text: str, width: int = 70) -> str:
+    """One line of at most ``width`` characters, cut with "…", for tables in a terminal."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 # --------------------------------------------------------------------------------------------
 # Dates
 # --------------------------------------------------------------------------------------------

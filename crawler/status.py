@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from crawler.config import SourcesConfig
 from crawler.health import assess, recent_runs
 from crawler.locks import crawl_lock, is_locked, scheduler_lock
+from crawler.normalize import ellipsize
 from crawler.ops_settings import OpsSettings
 from crawler.scheduler import JOBS, next_fire_times, parse_time
 
@@ -189,7 +190,7 @@ def format_table(report: dict[str, Any], tz: ZoneInfo) -> str:
             "-" if s["items"] is None else str(s["items"]),
             str(s["new_this_month"]),
             s["health"],
-            _short(s["error"] or (s["health_detail"] if s["health"] != "ok" else "")),
+            ellipsize(s["error"] or (s["health_detail"] if s["health"] != "ok" else "")),
         ]
         for s in report["sources"]
     ]
@@ -203,7 +204,7 @@ def format_table(report: dict[str, Any], tz: ZoneInfo) -> str:
             _local(j["next_run"], tz),
             _local(j["last_run"], tz),
             " ".join(x for x in (j["last_status"] or "-", j["last_period"] or "") if x),
-            _short(j["last_detail"] or ""),
+            ellipsize(j["last_detail"] or ""),
         ]
         for j in report["jobs"]
     ]
@@ -240,11 +241,6 @@ def _local(stamp: str | None, tz: ZoneInfo) -> str:
         return parse_time(stamp).astimezone(tz).strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return stamp
-
-
-def _short(text: str, width: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _one(db: Database, sql: str, *params: Any) -> dict[str, Any] | None:

@@ -188,7 +188,7 @@ def digest_content(
                 content.new.append(item)
             elif item.changes:
                 content.changed.append(item)
-        deadline = _date(item.call.deadline)
+        deadline = swedish.as_date(item.call.deadline)
         if live and deadline is not None and today <= deadline <= horizon:
             content.closing.append(item)
     shown = {i.call.id for i in content.new + content.changed}
@@ -220,7 +220,7 @@ def other_since(db: Database, municipality: str, period: str) -> date:
         " and status = 'sent' and municipality = ? collate nocase and period < ?",
         [municipality, period],
     )
-    since = _date(rows[0]["since"]) if rows else None
+    since = swedish.as_date(rows[0]["since"]) if rows else None
     if since is not None:
         return since
     return (start - timedelta(days=1)).replace(day=1)
@@ -261,7 +261,7 @@ def describe_changes(before: dict[str, Any], now: dict[str, Any], today: date) -
     if not was_live and now_live:
         changes.append("Utlysningen har öppnat igen.")
     elif was_live and not now_live:
-        deadline = _date(before.get("deadline"))
+        deadline = swedish.as_date(before.get("deadline"))
         if deadline is None or deadline >= today:
             if now.get("gone"):
                 changes.append("Utlysningen har tagits bort från finansiärens webbplats.")
@@ -313,22 +313,13 @@ def is_live(state: dict[str, Any], today: date, *, ignore_deadline: bool = False
         return False
     if ignore_deadline:
         return True
-    deadline = _date(state.get("deadline"))
+    deadline = swedish.as_date(state.get("deadline"))
     return deadline is None or deadline >= today
 
 
 def _by_deadline(item: Item) -> tuple:
     deadline = item.call.deadline or "9999-12-31"
     return (deadline, -item.score, item.call.title.casefold())
-
-
-def _date(value: Any) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _marks(values: tuple[str, ...]) -> str:

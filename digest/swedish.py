@@ -60,7 +60,7 @@ def datum(value: str | date | None) -> str:
     """``2026-12-01`` -> ``1 december 2026``; unknown text is returned as it is."""
     if value is None or value == "":
         return ""
-    day = _as_date(value)
+    day = as_date(value)
     if day is None:
         return str(value)
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
@@ -79,7 +79,7 @@ def count(n: int, one: str, many: str) -> str:
 
 
 def days_left(deadline: str | None, today: date) -> int | None:
-    day = _as_date(deadline) if deadline else None
+    day = as_date(deadline) if deadline else None
     return None if day is None else (day - today).days
 
 
@@ -106,7 +106,8 @@ def time_text(value: str | None) -> str:
     return "kl. " + value[:5].replace(":", ".")
 
 
-def _as_date(value: str | date) -> date | None:
+def as_date(value: str | date | None) -> date | None:
+    """A date from a date or ISO text (a timestamp is cut to its day); None when it is none."""
     if isinstance(value, date):
         return value
     try:

@@ -142,8 +142,9 @@ def regions_from(text: str | None) -> list[str]:
     Kronobergs, Kalmar och Gotlands län"."""
     found: list[str] = []
     for part in re.split(r"\s*[,;/|]\s*", clean_text(text)):
-        for name in [normalize_region(part)] if normalize_region(part) else find_regions(part):
-            if name and name not in found:
+        named = normalize_region(part)
+        for name in [named] if named else find_regions(part):
+            if name not in found:
                 found.append(name)
     return found
 

@@ -21,8 +21,8 @@ bench: $(STAMP)
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 eval: $(STAMP)
-	$(PY) -m crawler.evaluation
-	$(PY) -m crawler.evaluation --dir eval/blind
+	$(PY) -m crawler.match.evaluation
+	$(PY) -m crawler.match.evaluation --dir eval/blind
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check crawler spiders digest tests bench

@@ -14,10 +14,10 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 
 from crawler.config import REPO_ROOT, load_sources
-from crawler.spider_loader import spider_class
+from crawler.crawl.spider_loader import spider_class
 from spiders._labels import label_values
 
-SNAPSHOT = REPO_ROOT / "crawler" / "snapshot" / "month1"
+SNAPSHOT = REPO_ROOT / "crawler" / "dev" / "snapshot" / "month1"
 BASE = "http://127.0.0.1:8765"
 ROUNDS = 20
 

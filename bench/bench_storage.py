@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from crawler.model import Call, call_id
-from crawler.storage import open_db, save_calls
+from crawler.store import open_db, save_calls
 
 N = 10_000
 

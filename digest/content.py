@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from crawler.model import Call
 from crawler.model import as_list as json_list  # JSON text of a list column
 from crawler.normalize import safe_url
-from crawler.storage import row_to_call
+from crawler.store import row_to_call
 from digest import swedish
 
 CLOSING_DAYS = 45

@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from crawler.storage import now_iso, write_transaction
+from crawler.store import now_iso, write_transaction
 from digest.message import message_text
 from digest.subscribers import is_active
 from digest.transport import (

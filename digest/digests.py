@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from crawler.needs import Inventory, Subscriber
+from crawler.config.needs import Inventory, Subscriber
 from digest import delivery, swedish
 from digest.content import DigestContent, digest_content
 from digest.delivery import Outgoing

@@ -15,7 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from crawler.config import ConfigError, load_sources
-from crawler.needs import Inventory
+from crawler.config.needs import Inventory
 from digest import delivery, swedish
 from digest.content import Item, is_live, item_from_row, json_list
 from digest.delivery import Outgoing

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from crawler.config import ConfigError
-from crawler.needs import EMAIL
+from crawler.config.needs import EMAIL
 from crawler.normalize import safe_url
 from digest import content
 from digest.subscribers import unsubscribe_token

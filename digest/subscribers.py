@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from crawler.config import ConfigError
-from crawler.needs import EMAIL, Inventory, Subscriber
-from crawler.storage import now_iso, write_transaction
+from crawler.config.needs import EMAIL, Inventory, Subscriber
+from crawler.store import now_iso, write_transaction
 
 NEWSLETTER = "*"
 SECRET_ENV = "UTLYS_UNSUBSCRIBE_SECRET"

@@ -39,7 +39,7 @@ from crawler.normalize import (
     safe_url,
     status_from_dates,
 )
-from crawler.regions import COUNTIES, ESF_REGIONS, normalize_region, normalize_regions
+from crawler.normalize.regions import COUNTIES, ESF_REGIONS, normalize_region, normalize_regions
 from spiders._labels import (
     HEADINGS,
     element_text,

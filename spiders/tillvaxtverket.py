@@ -11,7 +11,7 @@ summary and fill in a date the status list lacks.
 import re
 
 from crawler.normalize import parse_date, parse_percent, parse_total_budget
-from crawler.regions import normalize_region
+from crawler.normalize.regions import normalize_region
 from spiders._base import CallSpider, content_root, find_regions, first, regions_from
 from spiders._labels import label_values, text_lines
 

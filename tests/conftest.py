@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from crawler.snapserver import SnapshotServer, serve_snapshot
+from crawler.dev.snapserver import SnapshotServer, serve_snapshot
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from click.testing import CliRunner
 
 from crawler.cli import cli
 from crawler.model import Call
-from crawler.storage import open_db, save_calls
+from crawler.store import open_db, save_calls
 
 
 def test_commands_read_the_database_named_by_utlys_db(tmp_path):

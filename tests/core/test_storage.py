@@ -4,7 +4,7 @@ all-or-nothing batches."""
 import pytest
 
 from crawler.model import Call, call_id
-from crawler.storage import load_calls, open_db, save_calls
+from crawler.store import load_calls, open_db, save_calls
 
 
 def make(n: int, **fields) -> Call:
@@ -127,7 +127,7 @@ def test_search_follows_a_changed_title_and_ignores_last_seen_updates(db):
 
 
 def test_nested_write_transactions_roll_back_together(db):
-    from crawler.storage import record_run, write_transaction
+    from crawler.store import record_run, write_transaction
 
     with pytest.raises(RuntimeError), write_transaction(db):
         save_calls(db, "esf", [make(1)])

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.crawl import run_crawl
-from crawler.snapserver import serve_snapshot, write_snapshot_sources
-from crawler.source_report import SourceReport
-from crawler.storage import open_db
+from crawler.crawl.runner import run_crawl
+from crawler.dev.snapserver import serve_snapshot, write_snapshot_sources
+from crawler.crawl.report import SourceReport
+from crawler.store import open_db
 
 
 @dataclass

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from crawler.cli import cli
 from crawler.model import Call, call_id
-from crawler.snapserver import serve_directory, serve_snapshot
-from crawler.storage import open_db, save_calls
+from crawler.dev.snapserver import serve_directory, serve_snapshot
+from crawler.store import open_db, save_calls
 from tests.crawl.conftest import closed_port, write_sources
 
 LISTING = "/esf/utlysningar/"
@@ -312,7 +312,7 @@ def test_every_command_of_the_area_has_help_text(path):
 
 
 def test_a_manual_crawl_refuses_to_race_a_running_crawl(tmp_path):
-    from crawler.locks import crawl_lock
+    from crawler.ops.locks import crawl_lock
 
     db_path = tmp_path / "utlys.db"
     with crawl_lock(db_path):

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from crawler.config import load_sources
-from crawler.crawl import crawl_log_path
+from crawler.crawl.runner import crawl_log_path
 from crawler.model import STATUSES
-from crawler.storage import load_calls, open_db
+from crawler.store import load_calls, open_db
 from tests.crawl.conftest import by_source
 
 CONFIGURED = [s.id for s in load_sources().enabled()]
 
-# Calls per source in month 1, from crawler/snapshot/README.md (sources whose count is plain).
+# Calls per source in month 1, from crawler/dev/snapshot/README.md (sources whose count is plain).
 MONTH1_CALLS = {
     "esf": 9,
     "esf-nyheter": 3,

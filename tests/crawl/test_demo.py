@@ -6,7 +6,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.demo import (
+from crawler.dev.demo import (
     DEMO_STEPS,
     DemoContext,
     crawl_month1,
@@ -51,7 +51,7 @@ def test_demo_starts_from_an_empty_database_and_runs_later_steps(tmp_path):
     seen: list[tuple[str | None, int]] = []
 
     def count_calls(ctx: DemoContext) -> None:
-        from crawler.storage import open_db
+        from crawler.store import open_db
 
         seen.append((ctx.server.month, open_db(ctx.db_path)["calls"].count))
         ctx.extra["counted"] = True

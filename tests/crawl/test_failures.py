@@ -9,9 +9,9 @@ from contextlib import ExitStack
 
 import pytest
 
-from crawler.crawl import run_crawl
-from crawler.snapserver import serve_directory, serve_snapshot
-from crawler.storage import open_db
+from crawler.crawl.runner import run_crawl
+from crawler.dev.snapserver import serve_directory, serve_snapshot
+from crawler.store import open_db
 from tests.crawl.conftest import by_source, closed_port, write_sources
 
 LISTING = "/esf/utlysningar/"

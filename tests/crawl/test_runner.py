@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.config import ConfigError, load_sources
-from crawler.crawl import host_groups, run_crawl, select_sources
+from crawler.crawl.runner import host_groups, run_crawl, select_sources
 from tests.crawl.conftest import write_sources
 
 

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from crawler.config import REPO_ROOT, load_sources
-from crawler.snapserver import serve_snapshot, write_snapshot_sources
-from crawler.storage import open_db
+from crawler.dev.snapserver import serve_snapshot, write_snapshot_sources
+from crawler.store import open_db
 
 SCRAPY = [sys.executable, "-m", "scrapy"]
 

@@ -11,12 +11,12 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from crawler import scrapy_settings
+from crawler.crawl import settings as scrapy_settings
 from crawler.config import load_sources
-from crawler.httpcache_policy import RevalidatingPolicy
+from crawler.crawl.cache_policy import RevalidatingPolicy
 from crawler.model import Call
-from crawler.pipelines import ValidateCallPipeline
-from crawler.spider_loader import SourceSpiderLoader, bound_spider
+from crawler.crawl.pipelines import ValidateCallPipeline
+from crawler.crawl.spider_loader import SourceSpiderLoader, bound_spider
 from tests.crawl.conftest import write_sources
 
 
@@ -140,8 +140,8 @@ def test_a_call_a_spider_got_wrong_is_dropped_with_the_reason(validator, item, r
 def test_a_dropped_call_makes_the_crawl_incomplete_so_nothing_is_marked_gone(validator):
     from scrapy import signals
 
-    from crawler.crawl_problems import SpiderErrorRecorder
-    from crawler.source_report import decide
+    from crawler.crawl.problems import SpiderErrorRecorder
+    from crawler.crawl.report import decide
 
     crawler = validator.crawler
     recorder = SpiderErrorRecorder.from_crawler(crawler)

@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 from crawler.config import load_sources
-from crawler.snapserver import load_manifest, serve_directory, write_snapshot_sources
+from crawler.dev.snapserver import load_manifest, serve_directory, write_snapshot_sources
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:

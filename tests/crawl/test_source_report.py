@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.source_report import SourceReport, decide
+from crawler.crawl.report import SourceReport, decide
 
 BASE = dict(problems=[], calls_found=9, pages=10, known_before=9, listing_complete=True,
             finish_reason="finished")  # fmt: skip

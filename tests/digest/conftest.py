@@ -19,8 +19,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
 
 from crawler.model import Call
-from crawler.needs import Coordinator, Inventory, Municipality, Need, Subscriber
-from crawler.storage import open_db
+from crawler.config.needs import Coordinator, Inventory, Municipality, Need, Subscriber
+from crawler.store import open_db
 
 
 @dataclass

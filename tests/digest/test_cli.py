@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.storage import save_calls
+from crawler.store import save_calls
 
 from .conftest import PERIOD, add_match, make_call
 

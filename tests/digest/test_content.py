@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from crawler.storage import save_calls
+from crawler.store import save_calls
 from digest.content import digest_content
 from digest.digests import build_digests
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.storage import save_calls
+from crawler.store import save_calls
 from digest import delivery
 from digest.delivery import send_deliveries
 from digest.digests import build_digests

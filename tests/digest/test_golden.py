@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.storage import record_run, save_calls
+from crawler.store import record_run, save_calls
 from digest.content import digest_content
 from digest.digests import render_digest
 from digest.newsletter import build_newsletter, newsletter_content, render_newsletter

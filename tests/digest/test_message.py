@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from icalendar import Calendar
 
-from crawler.storage import save_calls
+from crawler.store import save_calls
 from digest.delivery import send_deliveries
 from digest.digests import build_digests
 from digest.transport import SmtpTransport

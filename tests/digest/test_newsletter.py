@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.storage import record_run, save_calls
+from crawler.store import record_run, save_calls
 from digest.delivery import send_deliveries
 from digest.newsletter import build_newsletter, build_newsletter_mail, newsletter_content
 from digest.transport import OutboxTransport

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.config import ConfigError
-from crawler.storage import save_calls
+from crawler.store import save_calls
 from digest.digests import build_digests
 from digest.options import digest_options
 from digest.subscribers import (

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from crawler.model import Call
-from crawler.needs import Inventory, load_needs
+from crawler.config.needs import Inventory, load_needs
 
 NEEDS_YAML = """
 municipalities:

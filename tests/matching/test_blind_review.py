@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from crawler.matching import match_calls
-from crawler.needs import load_needs
-from crawler.textmatch import ConceptFinder, load_lexicon, tokenize
+from crawler.match.score import match_calls
+from crawler.config.needs import load_needs
+from crawler.match.text import ConceptFinder, load_lexicon, tokenize
 
 DIGITAL_NEEDS = """
 municipalities:

@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.storage import open_db, save_calls
+from crawler.store import open_db, save_calls
 
 
 def _write_calls(path, records):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from crawler.config import ConfigError
-from crawler.needs import load_needs
+from crawler.config.needs import load_needs
 
 ISSUE_SHAPE = """\
 municipalities:

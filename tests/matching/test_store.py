@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from crawler.matching import match_calls, store_matches
-from crawler.matching_store import describe_matches, match_database
-from crawler.storage import open_db, save_calls
+from crawler.match.score import match_calls, store_matches
+from crawler.match.store import describe_matches, match_database
+from crawler.store import open_db, save_calls
 
 
 @pytest.fixture

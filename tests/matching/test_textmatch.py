@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.textmatch import ConceptFinder, load_lexicon, phrase_stems, stem, tokenize
+from crawler.match.text import ConceptFinder, load_lexicon, phrase_stems, stem, tokenize
 
 
 @pytest.mark.parametrize(

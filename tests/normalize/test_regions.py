@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.regions import (
+from crawler.normalize.regions import (
     COUNTIES,
     ESF_REGIONS,
     MUNICIPALITY_COUNTY,

@@ -19,7 +19,7 @@ from crawler.normalize import (
     parse_total_budget,
     safe_url,
 )
-from crawler.regions import normalize_regions
+from crawler.normalize.regions import normalize_regions
 
 ALPHABET = list("0123456789 -–—./:,;%?=&#") + [
     "\u00a0", "\u00ad", "\u200b", "\r\n", "\t", "kl.", "den ", "mars ", "Maj ", "sept. ",

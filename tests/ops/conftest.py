@@ -20,9 +20,9 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
-from crawler.ops_settings import load_ops_settings
-from crawler.scheduler import Paths, Runner
-from crawler.storage import open_db, record_run
+from crawler.config.settings import load_ops_settings
+from crawler.ops.scheduler import Paths, Runner
+from crawler.store import open_db, record_run
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 STANDIN = Path(__file__).with_name("standin.py")

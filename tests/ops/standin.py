@@ -16,7 +16,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from crawler.storage import open_db, record_run, write_transaction
+from crawler.store import open_db, record_run, write_transaction
 
 
 def main(argv: list[str]) -> int:

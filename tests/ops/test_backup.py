@@ -10,7 +10,7 @@ import textwrap
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.storage import open_db
+from crawler.store import open_db
 
 
 def test_backup_while_another_process_writes_is_consistent(db_path, tmp_path):
@@ -18,7 +18,7 @@ def test_backup_while_another_process_writes_is_consistent(db_path, tmp_path):
     writer_code = textwrap.dedent(
         f"""
         import sys
-        from crawler.storage import open_db, write_transaction
+        from crawler.store import open_db, write_transaction
         db = open_db({str(db_path)!r})
         n = 0
         print("writing", flush=True)

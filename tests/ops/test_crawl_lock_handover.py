@@ -4,10 +4,10 @@ then runs, while the same command started without the hand-over is refused."""
 import os
 import sys
 
-from crawler.childproc import run_child
-from crawler.locks import CRAWL_LOCK_HELD, crawl_lock
-from crawler.snapserver import write_snapshot_sources
-from crawler.storage import open_db
+from crawler.ops.childproc import run_child
+from crawler.ops.locks import CRAWL_LOCK_HELD, crawl_lock
+from crawler.dev.snapserver import write_snapshot_sources
+from crawler.store import open_db
 
 
 def test_a_crawl_child_runs_under_its_parents_lock_and_a_stranger_is_refused(

@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from crawler.cli import cli
 from crawler.model import Call
-from crawler.storage import open_db, save_calls
+from crawler.store import open_db, save_calls
 
 
 @pytest.fixture

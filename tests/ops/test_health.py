@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.health import assess, check_health, send_alerts
-from crawler.ops_settings import HealthSettings
-from crawler.storage import open_db
+from crawler.ops.health import assess, check_health, send_alerts
+from crawler.config.settings import HealthSettings
+from crawler.store import open_db
 from digest.transport import SmtpTransport
 
 from .conftest import add_runs, at
@@ -171,7 +171,7 @@ def test_health_command_alerts_once_through_the_outbox(tmp_path, db_path, write_
 
 
 def test_alert_addresses_from_settings_cannot_inject_headers():
-    from crawler.health import alert_message
+    from crawler.ops.health import alert_message
 
     alert = {
         "id": 1,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from crawler.logs import get_logger, setup_logging
+from crawler.ops.logs import get_logger, setup_logging
 
 
 def test_every_line_carries_the_source_or_a_dash(tmp_path, capsys):

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.childproc import run_child
-from crawler.locks import crawl_lock, is_locked, scheduler_lock
-from crawler.snapserver import serve_snapshot, write_snapshot_sources
-from crawler.storage import open_db
+from crawler.ops.childproc import run_child
+from crawler.ops.locks import crawl_lock, is_locked, scheduler_lock
+from crawler.dev.snapserver import serve_snapshot, write_snapshot_sources
+from crawler.store import open_db
 
 from .conftest import at
 
@@ -47,7 +47,7 @@ def hold_lock(path: Path) -> subprocess.Popen:
     code = textwrap.dedent(
         f"""
         import sys, time
-        from crawler.locks import FileLock
+        from crawler.ops.locks import FileLock
         FileLock({str(path)!r}).acquire()
         print("locked", flush=True)
         time.sleep(600)
@@ -124,7 +124,7 @@ def test_a_killed_scheduler_takes_its_crawl_down_with_it(tmp_path):
     code = textwrap.dedent(
         f"""
         import sys
-        from crawler.childproc import run_child
+        from crawler.ops.childproc import run_child
         print("running", flush=True)
         run_child([sys.executable, "-c", "import os, time; open({str(pidfile)!r}, 'w')"
                    ".write(str(os.getpid())); time.sleep(600)"], timeout=600)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.config import ConfigError
-from crawler.ops_settings import load_ops_settings
+from crawler.config.settings import load_ops_settings
 
 
 def test_the_shipped_settings_file_is_valid():

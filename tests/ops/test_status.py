@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from crawler.cli import cli
 from crawler.model import Call
-from crawler.storage import open_db, save_calls
+from crawler.store import open_db, save_calls
 
 from .conftest import add_runs
 

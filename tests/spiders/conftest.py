@@ -26,7 +26,7 @@ from crawler.config import REPO_ROOT, Source, load_sources
 
 BASE = "http://127.0.0.1:8765"
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
-SNAPSHOT = REPO_ROOT / "crawler" / "snapshot"
+SNAPSHOT = REPO_ROOT / "crawler" / "dev" / "snapshot"
 
 
 @dataclass

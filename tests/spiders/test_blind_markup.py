@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from crawler.config import REPO_ROOT
-from crawler.crawl import run_crawl
-from crawler.snapserver import serve_directory
-from crawler.storage import load_calls, open_db
+from crawler.crawl.runner import run_crawl
+from crawler.dev.snapserver import serve_directory
+from crawler.store import load_calls, open_db
 
 BLIND = REPO_ROOT / "tests" / "fixtures_blind"
 EXPECTED = {

@@ -1,4 +1,4 @@
-"""Every spider reads the bundled snapshot as crawler/snapshot/README.md documents it: month 1
+"""Every spider reads the bundled snapshot as crawler/dev/snapshot/README.md documents it: month 1
 (today 2026-10-15) for every source, and the month-2 changes (today 2026-11-16)."""
 
 from pathlib import Path

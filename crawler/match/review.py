@@ -1,0 +1,94 @@
+"""The coordinator's review of matches: approve, reject with a reason, add a note.
+
+Every command checks all the ids it was given before changing anything, so a typo in one id
+leaves every match as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlite_utils import Database
+
+from crawler.store import now_iso, write_transaction
+
+STATES = ("pending", "approved", "rejected")
+
+
+class ReviewError(ValueError):
+    """A review command that cannot be carried out, phrased as the one line to show."""
+
+
+def list_matches(
+    db: Database, *, municipality: str | None = None, state: str | None = None
+) -> list[dict[str, Any]]:
+    """Matches with their call's title, funder and deadline, best first per municipality."""
+    if state is not None and state not in STATES:
+        raise ReviewError(f"unknown state {state!r}; use one of {', '.join(STATES)}")
+    where, params = ["1"], []
+    if state:
+        where.append("m.review = ?")
+        params.append(state)
+    rows = db.execute_returning_dicts(
+        "select m.id, m.municipality, m.review, m.score, m.reason, m.note, m.reviewed_at,"
+        " c.title, c.funder, c.deadline, c.status from matches m"
+        " left join calls c on c.id = m.call_id where "
+        + " and ".join(where)
+        + " order by m.municipality, m.score desc, m.id",
+        params,
+    )
+    if municipality:
+        # In Python: SQLite's NOCASE folds ASCII only, and "älmhult" must find "Älmhult".
+        wanted = municipality.strip().casefold()
+        rows = [row for row in rows if (row["municipality"] or "").casefold() == wanted]
+    return rows
+
+
+def _check(db: Database, ids: Iterable[int]) -> list[int]:
+    ids = list(dict.fromkeys(int(i) for i in ids))
+    if not ids:
+        raise ReviewError("no match id given")
+    marks = ", ".join("?" for _ in ids)
+    found = {
+        row["id"]
+        for row in db.execute_returning_dicts(f"select id from matches where id in ({marks})", ids)
+    }
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise ReviewError(f"no match with id {', '.join(missing)}; nothing was changed")
+    return ids
+
+
+def approve(db: Database, ids: Iterable[int]) -> int:
+    with write_transaction(db):
+        ids = _check(db, ids)
+        for match_id in ids:
+            db.execute(
+                "update matches set review = 'approved', reason = null, reviewed_at = ?"
+                " where id = ?",
+                [now_iso(), match_id],
+            )
+    return len(ids)
+
+
+def reject(db: Database, ids: Iterable[int], reason: str) -> int:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ReviewError("a rejection needs a reason (--reason)")
+    with write_transaction(db):
+        ids = _check(db, ids)
+        for match_id in ids:
+            db.execute(
+                "update matches set review = 'rejected', reason = ?, reviewed_at = ? where id = ?",
+                [reason, now_iso(), match_id],
+            )
+    return len(ids)
+
+
+def note(db: Database, match_id: int, text: str) -> None:
+    """Set (or, with an empty text, clear) the note that the digest shows with the call."""
+    text = " ".join((text or "").split())
+    with write_transaction(db):
+        _check(db, [match_id])
+        db.execute("update matches set note = ? where id = ?", [text or None, match_id])

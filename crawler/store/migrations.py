@@ -1,0 +1,207 @@
+"""The schema, as sqlite-utils migrations applied in order when a database is opened.
+
+The migration names (``m001_calls`` ...) are recorded in ``_sqlite_migrations`` of every
+existing database: they never change, and a change of schema is a new migration.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+from crawler.model import Call
+
+CALL_COLUMNS = [f for f in Call.__dataclass_fields__]
+
+migrations = Migrations("utlys")
+
+
+@migrations()
+def m001_calls(db: Database) -> None:
+    db["calls"].create(
+        {
+            **{name: str for name in CALL_COLUMNS},
+            "budget_sek": int,
+            "first_seen": str,
+            "last_seen": str,
+            "last_changed": str,
+            "content_hash": str,
+            "gone": int,
+        },
+        pk="id",
+        defaults={"gone": 0},
+    )
+    db["calls"].create_index(["source"])
+    db["calls"].create_index(["status"])
+    db["calls"].enable_fts(["title", "summary", "funder", "programme"], create_triggers=True)
+    db["call_changes"].create(
+        {"id": int, "call_id": str, "field": str, "old": str, "new": str, "seen_at": str},
+        pk="id",
+        foreign_keys=[("call_id", "calls", "id")],
+    )
+    db["call_changes"].create_index(["call_id"])
+    db["source_runs"].create(
+        {
+            "id": int,
+            "source": str,
+            "started": str,
+            "finished": str,
+            "status": str,  # ok / failed / empty
+            "items": int,
+            "new": int,
+            "changed": int,
+            "gone": int,
+            "error": str,
+            "requests": int,
+            "not_modified": int,
+        },
+        pk="id",
+    )
+    db["source_runs"].create_index(["source", "started"])
+
+
+@migrations()
+def m002_matches_deliveries(db: Database) -> None:
+    db["matches"].create(
+        {
+            "id": int,
+            "call_id": str,
+            "municipality": str,
+            "score": float,
+            "need_ids": str,  # JSON list
+            "reasons": str,  # JSON list of Swedish sentences
+            "review": str,  # pending / approved / rejected
+            "reason": str,  # why it was rejected
+            "note": str,  # the coordinator's note, shown in the digest
+            "reviewed_at": str,
+            "matched_at": str,
+        },
+        pk="id",
+        defaults={"review": "pending"},
+        foreign_keys=[("call_id", "calls", "id")],
+    )
+    db["matches"].create_index(["call_id", "municipality"], unique=True)
+    db["deliveries"].create(
+        {
+            "id": int,
+            "kind": str,  # digest / newsletter / alert
+            "period": str,  # YYYY-MM
+            "municipality": str,
+            "recipient": str,
+            "subject": str,
+            "message": str,  # the rendered RFC 5322 message, so a resend is byte-identical
+            "status": str,  # built / sending / sent / failed
+            "message_id": str,
+            "created_at": str,
+            "sent_at": str,
+            "error": str,
+        },
+        pk="id",
+    )
+    db["deliveries"].create_index(["kind", "period", "recipient"], unique=True)
+    db["subscribers"].create(
+        {
+            "id": int,
+            "municipality": str,  # a municipality's name, or "*" for the newsletter list
+            "email": str,
+            "name": str,
+            "active": int,
+            "added_at": str,
+            "unsubscribed_at": str,
+        },
+        pk="id",
+        defaults={"active": 1},
+    )
+    db["subscribers"].create_index(["municipality", "email"], unique=True)
+
+
+# New migrations go below this line, each with a new unique function name.
+
+
+@migrations()
+def m120_match_runs(db: Database) -> None:
+    # One row per `utlys match` run: the next run matches the calls changed since this one began.
+    db["match_runs"].create(
+        {
+            "id": int,
+            "started": str,
+            "finished": str,
+            "calls": int,
+            "matches": int,
+            "new": int,
+            "updated": int,
+            "removed": int,
+        },
+        pk="id",
+    )
+
+
+@migrations()
+def m101_dig_delivery_items(db: Database) -> None:
+    # What a digest told (call id, deadline, status, gone per call), so that next month's digest
+    # reports only real changes; JSON list, set on digest deliveries.
+    db["deliveries"].add_column("items", str)
+
+
+@migrations()
+def m102_dig_delivery_key(db: Database) -> None:
+    # One address may subscribe to two municipalities' digests: the municipality belongs in the
+    # key (the newsletter uses municipality "*", never NULL, so the unique index holds).
+    db.execute("drop index if exists idx_deliveries_kind_period_recipient")
+    db["deliveries"].create_index(
+        ["kind", "period", "municipality", "recipient"], unique=True, if_not_exists=True
+    )
+
+
+@migrations()
+def m150_ops_jobs_health(db: Database) -> None:
+    """Scheduler job runs (missed-job detection across restarts), per-source health state and
+    the health alerts sent (one per transition)."""
+    db["job_runs"].create(
+        {
+            "id": int,
+            "job": str,  # crawl / digest-build / digest-send / newsletter-build / startup marker
+            "period": str,  # YYYY-MM for monthly jobs
+            "scheduled_for": str,  # the cron fire time this run answers (ISO, with offset)
+            "started": str,
+            "finished": str,
+            "status": str,  # running / ok / failed / skipped / interrupted / registered
+            "detail": str,
+            "pid": int,
+        },
+        pk="id",
+    )
+    db["job_runs"].create_index(["job", "scheduled_for"])
+    db["source_health"].create(
+        {"source": str, "healthy": int, "reason": str, "since": str, "checked_at": str},
+        pk="source",
+    )
+    db["health_alerts"].create(
+        {
+            "id": int,
+            "source": str,
+            "transition": str,  # unhealthy / recovered
+            "reason": str,
+            "recipient": str,
+            "status": str,  # built / sent / failed
+            "created_at": str,
+            "sent_at": str,
+            "error": str,
+        },
+        pk="id",
+    )
+
+
+@migrations()
+def m160_core_fts_on_text_only(db: Database) -> None:
+    """Reindex a call only when its searchable text changes: re-crawls touch ``last_seen`` of
+    every call, and the trigger sqlite-utils creates would rewrite the FTS rows each time."""
+    db.execute('DROP TRIGGER IF EXISTS "calls_au"')
+    db.execute(
+        'CREATE TRIGGER "calls_au" AFTER UPDATE OF title, summary, funder, programme ON "calls"'
+        " BEGIN"
+        ' INSERT INTO "calls_fts" ("calls_fts", rowid, title, summary, funder, programme)'
+        " VALUES('delete', old.rowid, old.title, old.summary, old.funder, old.programme);"
+        ' INSERT INTO "calls_fts" (rowid, title, summary, funder, programme)'
+        " VALUES (new.rowid, new.title, new.summary, new.funder, new.programme);"
+        " END"
+    )

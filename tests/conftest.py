@@ -3,9 +3,13 @@ conftest.py inside its folder."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from crawler.dev.snapserver import SnapshotServer, serve_snapshot
 
@@ -21,3 +25,20 @@ def snapshot_server() -> SnapshotServer:
     """The bundled snapshot served on 127.0.0.1 (month 1; ``set_month("month2")`` to switch)."""
     with serve_snapshot("month1") as server:
         yield server
+
+
+@pytest.fixture
+def write_settings(tmp_path: Path) -> Callable[..., Path]:
+    """Write a settings file with the given sections; returns its path."""
+
+    def write(**sections: dict[str, Any]) -> Path:
+        path = tmp_path / "settings.yaml"
+        path.write_text(yaml.safe_dump(sections), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "utlys.db"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from crawler.crawl.report import SourceReport
 from crawler.crawl.runner import run_crawl
 from crawler.dev.snapserver import serve_snapshot, write_snapshot_sources
-from crawler.crawl.report import SourceReport
 from crawler.store import open_db
 
 

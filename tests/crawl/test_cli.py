@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.model import Call, call_id
 from crawler.dev.snapserver import serve_directory, serve_snapshot
+from crawler.model import Call, call_id
 from crawler.store import open_db, save_calls
 from tests.crawl.conftest import closed_port, write_sources
 

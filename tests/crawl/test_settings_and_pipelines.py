@@ -11,12 +11,12 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from crawler.crawl import settings as scrapy_settings
 from crawler.config import load_sources
+from crawler.crawl import settings as scrapy_settings
 from crawler.crawl.cache_policy import RevalidatingPolicy
-from crawler.model import Call
 from crawler.crawl.pipelines import ValidateCallPipeline
 from crawler.crawl.spider_loader import SourceSpiderLoader, bound_spider
+from crawler.model import Call
 from tests.crawl.conftest import write_sources
 
 

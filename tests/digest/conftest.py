@@ -18,8 +18,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
 
-from crawler.model import Call
 from crawler.config.needs import Coordinator, Inventory, Municipality, Need, Subscriber
+from crawler.model import Call
 from crawler.store import open_db
 
 

@@ -17,7 +17,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 from aiosmtpd.controller import Controller
 
 from crawler.config.settings import load_ops_settings
@@ -31,23 +30,6 @@ STANDIN = Path(__file__).with_name("standin.py")
 def at(text: str) -> datetime:
     """A Stockholm time from 'YYYY-MM-DD HH:MM'."""
     return datetime.fromisoformat(text).replace(tzinfo=STOCKHOLM)
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "utlys.db"
-
-
-@pytest.fixture
-def write_settings(tmp_path: Path) -> Callable[..., Path]:
-    """Write a settings file with the given sections; returns its path."""
-
-    def write(**sections: dict[str, Any]) -> Path:
-        path = tmp_path / "settings.yaml"
-        path.write_text(yaml.safe_dump(sections), encoding="utf-8")
-        return path
-
-    return write
 
 
 @dataclass

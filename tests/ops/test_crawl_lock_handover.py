@@ -4,9 +4,9 @@ then runs, while the same command started without the hand-over is refused."""
 import os
 import sys
 
+from crawler.dev.snapserver import write_snapshot_sources
 from crawler.ops.childproc import run_child
 from crawler.ops.locks import CRAWL_LOCK_HELD, crawl_lock
-from crawler.dev.snapserver import write_snapshot_sources
 from crawler.store import open_db
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.ops.health import assess, check_health, send_alerts
 from crawler.config.settings import HealthSettings
+from crawler.ops.health import assess, check_health, send_alerts
 from crawler.store import open_db
 from digest.transport import SmtpTransport
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from crawler.dev.snapserver import serve_snapshot, write_snapshot_sources
 from crawler.ops.childproc import run_child
 from crawler.ops.locks import crawl_lock, is_locked, scheduler_lock
-from crawler.dev.snapserver import serve_snapshot, write_snapshot_sources
 from crawler.store import open_db
 
 from .conftest import at

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crawler.match.evaluation import EVAL_DIR, evaluate, gold_pairs, load_split, score
 from crawler.config.needs import load_needs
+from crawler.match.evaluation import EVAL_DIR, evaluate, gold_pairs, load_split, score
 
 
 def test_labelled_set_is_large_enough_and_has_a_held_out_part():

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from crawler.model import Call
 from crawler.config.needs import Inventory, load_needs
+from crawler.model import Call
 
 NEEDS_YAML = """
 municipalities:

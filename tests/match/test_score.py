@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from crawler.config import Source
-from crawler.match.score import THRESHOLD, Matcher, match_calls
 from crawler.config.needs import load_needs
+from crawler.match.score import THRESHOLD, Matcher, match_calls
 
 
 def _pairs(matches):

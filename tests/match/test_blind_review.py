@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crawler.match.score import match_calls
 from crawler.config.needs import load_needs
+from crawler.match.score import match_calls
 from crawler.match.text import ConceptFinder, load_lexicon, tokenize
 
 DIGITAL_NEEDS = """

@@ -104,7 +104,7 @@ def match_cmd(
             matches = Matcher(inventory, sources=sources).match(calls, today=today)
             _write(matches, inventory, output_format, output_path)
             return
-        from crawler.match.store import match_database, summary_lines
+        from crawler.match.run import match_database, summary_lines
 
         db = open_db(db_path)
         run = match_database(db, inventory, all_calls=all_calls, today=today, sources=sources)

@@ -147,7 +147,7 @@ def match_month2(ctx: DemoContext) -> None:
     """Match every stored call against the shipped needs inventory, as on month 2's day."""
     from crawler.config import load_sources
     from crawler.config.needs import load_needs
-    from crawler.match.store import describe_matches, match_database, summary_lines
+    from crawler.match.run import describe_matches, match_database, summary_lines
 
     inventory = load_needs()
     sources = {s.id: s for s in load_sources(ctx.sources_path).sources}

@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from crawler.store import now_iso, write_transaction
+from crawler.store import write_transaction
+from crawler.store.matches import existing_match_ids, review_rows, set_note, set_review
 
 STATES = ("pending", "approved", "rejected")
 
@@ -26,18 +27,7 @@ def list_matches(
     """Matches with their call's title, funder and deadline, best first per municipality."""
     if state is not None and state not in STATES:
         raise ReviewError(f"unknown state {state!r}; use one of {', '.join(STATES)}")
-    where, params = ["1"], []
-    if state:
-        where.append("m.review = ?")
-        params.append(state)
-    rows = db.execute_returning_dicts(
-        "select m.id, m.municipality, m.review, m.score, m.reason, m.note, m.reviewed_at,"
-        " c.title, c.funder, c.deadline, c.status from matches m"
-        " left join calls c on c.id = m.call_id where "
-        + " and ".join(where)
-        + " order by m.municipality, m.score desc, m.id",
-        params,
-    )
+    rows = review_rows(db, state)
     if municipality:
         # In Python: SQLite's NOCASE folds ASCII only, and "älmhult" must find "Älmhult".
         wanted = municipality.strip().casefold()
@@ -49,11 +39,7 @@ def _check(db: Database, ids: Iterable[int]) -> list[int]:
     ids = list(dict.fromkeys(int(i) for i in ids))
     if not ids:
         raise ReviewError("no match id given")
-    marks = ", ".join("?" for _ in ids)
-    found = {
-        row["id"]
-        for row in db.execute_returning_dicts(f"select id from matches where id in ({marks})", ids)
-    }
+    found = existing_match_ids(db, ids)
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise ReviewError(f"no match with id {', '.join(missing)}; nothing was changed")
@@ -63,12 +49,7 @@ def _check(db: Database, ids: Iterable[int]) -> list[int]:
 def approve(db: Database, ids: Iterable[int]) -> int:
     with write_transaction(db):
         ids = _check(db, ids)
-        for match_id in ids:
-            db.execute(
-                "update matches set review = 'approved', reason = null, reviewed_at = ?"
-                " where id = ?",
-                [now_iso(), match_id],
-            )
+        set_review(db, ids, "approved", None)
     return len(ids)
 
 
@@ -78,11 +59,7 @@ def reject(db: Database, ids: Iterable[int], reason: str) -> int:
         raise ReviewError("a rejection needs a reason (--reason)")
     with write_transaction(db):
         ids = _check(db, ids)
-        for match_id in ids:
-            db.execute(
-                "update matches set review = 'rejected', reason = ?, reviewed_at = ? where id = ?",
-                [reason, now_iso(), match_id],
-            )
+        set_review(db, ids, "rejected", reason)
     return len(ids)
 
 
@@ -91,4 +68,4 @@ def note(db: Database, match_id: int, text: str) -> None:
     text = " ".join((text or "").split())
     with write_transaction(db):
         _check(db, [match_id])
-        db.execute("update matches set note = ? where id = ?", [text or None, match_id])
+        set_note(db, match_id, text or None)

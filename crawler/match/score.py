@@ -3,7 +3,7 @@
 How a pair is scored (the numbers are constants below, measured with `make eval`):
 
 1. Each need is read once into concepts: its title, its own synonyms and its description go
-   through the domain vocabulary (crawler/data/synonyms.yaml + the needs file's `synonyms`), so
+   through the domain vocabulary (crawler/match/synonyms.yaml + the needs file's `synonyms`), so
    "nyanlända" and "tredjelandsmedborgare" become one concept; words outside the vocabulary stay
    concepts of their own. Title and synonym concepts weigh fully, description concepts half.
 2. Each call is read once: its title, target groups, programme and summary, each field with its
@@ -15,12 +15,11 @@ How a pair is scored (the numbers are constants below, measured with `make eval`
    every word), and a need matches at THRESHOLD or above.
 4. Calls are scored against each distinct need once, through an inverted index from concept to
    needs, and the matched needs fan out to the municipalities that listed them, after the hard
-   filters (crawler/matching_filters.py) for each municipality.
+   filters (crawler/match/filters.py) for each municipality.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from crawler.match.filters import (
     municipality_reason,
     region_reason,
 )
+from crawler.match.profile import NeedReader
 from crawler.match.text import (
     TERM,
     ConceptFinder,
@@ -60,14 +60,9 @@ FIELD_NAMES = {
 }
 SUMMARY_LEAD = 120  # words of the summary that count fully; later ones count LATE_SUMMARY
 LATE_SUMMARY = 0.6
-DESCRIPTION_FACTOR = 0.5  # a concept only in the need's description counts this much
-GENERIC_WEIGHT = 0.25  # a generic word (synonyms.yaml), when a need's text has nothing else
-TITLE_CAP = 2.0  # a title heavier than this asks for no more evidence than this
-MIN_LOOSE = 3  # shorter loose words of a need are ignored
 # At least this share of the required evidence must come from the need's title or synonyms:
 # a call that only echoes the description's wording is about something else.
 ANCHOR = 0.35
-COORDINATION = re.compile(r"\s*(?:,|/|&|\boch\b|\bsamt\b|\beller\b)\s*", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -96,16 +91,6 @@ class Match:
 
 
 @dataclass
-class NeedProfile:
-    need: Need
-    weights: dict[str, float]  # concept -> weight in the evidence sum
-    roles: dict[str, str]  # concept -> "titel" / "synonym" / "beskrivning"
-    labels: dict[str, str]  # concept -> the need's own word, for reasons
-    required: float  # the evidence that makes score 1.0
-    excludes: ConceptFinder | None = None
-
-
-@dataclass
 class NeedResult:
     need: Need
     score: float
@@ -125,15 +110,9 @@ class Matcher:
         self.inventory = inventory
         self.sources = dict(sources or {})
         self.lexicon = lexicon or load_lexicon(extra_groups=inventory.synonyms)
-        groups = self.lexicon.groups
-        self.need_reader = ConceptFinder(
-            self.lexicon.expressions(),
-            prefix_deny=self.lexicon.prefix_deny,
-            stop_phrases=self.lexicon.stop_phrases,
-            suffix_deny=self.lexicon.suffix_deny,
-        )
+        reader = NeedReader(self.lexicon)
         used = {n.id for m in inventory.municipalities for n in _needs_of(inventory, m)}
-        self.profiles = [self._profile(n, groups) for n in inventory.needs if n.id in used]
+        self.profiles = [reader.profile(n) for n in inventory.needs if n.id in used]
         concepts = {c for p in self.profiles for c in p.weights}
         expressions = [e for e in self.lexicon.expressions() if e[1] in concepts]
         expressions += [((c[2:],), c, TERM) for c in concepts if c.startswith("w:")]
@@ -155,97 +134,6 @@ class Matcher:
         for index, municipality in enumerate(inventory.municipalities):
             for need_id in municipality.needs:
                 self.need_counties[need_id].setdefault(municipality.county, []).append(index)
-
-    # -- reading needs -------------------------------------------------------------------
-
-    def _profile(self, need: Need, groups: Mapping[str, Any]) -> NeedProfile:
-        weights: dict[str, float] = {}
-        roles: dict[str, str] = {}
-        labels: dict[str, str] = {}
-
-        def take(text: str, role: str, factor: float) -> float:
-            """Add the text's concepts not already taken (title first); their weight."""
-            total = 0.0
-            for concept, (weight, words) in self._concepts(text, groups).items():
-                if concept in weights:
-                    continue
-                weights[concept] = weight * factor
-                roles[concept] = role
-                labels[concept] = words
-                total += weight * factor
-            return total
-
-        title_weight = take(need.title, "titel", 1.0)
-        for synonym in need.synonyms:
-            take(synonym, "synonym", 1.0)
-        description_weight = take(need.description, "beskrivning", DESCRIPTION_FACTOR)
-        if title_weight:
-            required = self._required(need.title, title_weight, groups)
-        else:
-            required = min(description_weight or 1.0, TITLE_CAP)
-        excludes = None
-        if need.exclude:
-            excludes = ConceptFinder(
-                [(tuple(t.stem for t in tokenize(text)), text, TERM) for text in need.exclude]
-            )
-        return NeedProfile(need, weights, roles, labels, required, excludes)
-
-    def _concepts(self, text: str, groups: Mapping[str, Any]) -> dict[str, tuple[float, str]]:
-        """Concepts of a need's text with their weights, and the need's words for each.
-
-        A concept found only inside the words of a longer phrase of another concept is dropped
-        ("unga" inside "unga som varken arbetar eller studerar"): the phrase is the need; so is
-        a weaker reading of the same word ("kultur" in "kulturskola" when "kulturskola" is a
-        term of its own).
-        Words that no group knows become loose concepts, generic ones weighing little.
-        """
-        tokens = tokenize(text)
-        spans = self.need_reader.find_all(tokens)
-        covered = [False] * len(tokens)
-        found: dict[str, tuple[float, str]] = {}
-        for concept, hit in spans:
-            for k in range(hit.start, hit.end):
-                covered[k] = True
-            dominated = any(
-                other_concept != concept
-                and other.start <= hit.start
-                and hit.end <= other.end
-                and (
-                    (other.end - other.start > hit.end - hit.start and other.strength >= 0.8)
-                    or other.strength > hit.strength
-                )
-                for other_concept, other in spans
-            )
-            weight = groups[concept].weight * hit.strength
-            if not dominated and weight > found.get(concept, (0.0, ""))[0]:
-                found[concept] = (weight, hit.words)
-        loose = [
-            token
-            for k, token in enumerate(tokens)
-            if not covered[k]
-            and not token.stop
-            and len(token.stem) >= MIN_LOOSE
-            and not token.stem.isdigit()
-        ]
-        specific = [t for t in loose if t.stem not in self.lexicon.generic]
-        # Generic words ("projekt", "insatser") only stand in when a text has nothing else.
-        for token in specific or ([] if found else loose):
-            weight = 1.0 if token in specific else GENERIC_WEIGHT
-            found.setdefault(f"w:{token.stem}", (weight, token.text))
-        return found
-
-    def _required(self, title: str, title_weight: float, groups: Mapping[str, Any]) -> float:
-        """The evidence a call needs for score 1.0: the title's weight, capped; for a title that
-        joins alternatives ("Missbruk och psykisk ohälsa") the heaviest alternative's weight,
-        since a call about either one fits."""
-        whole = set(self._concepts(title, groups))
-        parts = [p for p in COORDINATION.split(title) if p.strip()]
-        if len(parts) > 1:
-            found = [self._concepts(p, groups) for p in parts]
-            weights = [sum(w for w, _ in f.values()) for f in found]
-            if set().union(*found) == whole and min(weights) >= 0.5:
-                title_weight = min(title_weight, max(weights))
-        return min(title_weight, TITLE_CAP)
 
     # -- reading calls -------------------------------------------------------------------
 
@@ -373,19 +261,6 @@ class Matcher:
                 texts = [reasons[r.need.id] for r in found]
             out.append(Match(call_id, municipality.name, score, need_ids, texts, reason))
         return out
-
-
-def store_matches(
-    db: Any,
-    matches: Iterable[Match],
-    *,
-    call_ids: Iterable[str] | None = None,
-    now: str | None = None,
-) -> Any:
-    """Upsert matches keeping review state; see crawler.match.store.store_matches."""
-    from crawler.match import store as matching_store
-
-    return matching_store.store_matches(db, matches, call_ids=call_ids, now=now)
 
 
 def match_calls(

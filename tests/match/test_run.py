@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from crawler.match.score import match_calls, store_matches
-from crawler.match.store import describe_matches, match_database
+from crawler.match.run import describe_matches, match_database
+from crawler.match.score import match_calls
 from crawler.store import open_db, save_calls
+from crawler.store.matches import store_matches
 
 
 @pytest.fixture

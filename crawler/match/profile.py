@@ -1,0 +1,137 @@
+"""Reading a need into weighted concepts, once, before any call is scored.
+
+A need's title, its own synonyms and its description go through the domain vocabulary
+(crawler/match/synonyms.yaml plus the needs file's `synonyms`), so "nyanlända" and
+"tredjelandsmedborgare" become one concept; words outside the vocabulary stay concepts of their
+own. Title and synonym concepts weigh fully, description concepts DESCRIPTION_FACTOR, and a
+generic word ("projekt", "insatser") only stands in when a text has nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.config.needs import Need
+from crawler.match.text import TERM, ConceptFinder, Lexicon, tokenize
+
+DESCRIPTION_FACTOR = 0.5  # a concept only in the need's description counts this much
+GENERIC_WEIGHT = 0.25  # a generic word (synonyms.yaml), when a need's text has nothing else
+TITLE_CAP = 2.0  # a title heavier than this asks for no more evidence than this
+MIN_LOOSE = 3  # shorter loose words of a need are ignored
+COORDINATION = re.compile(r"\s*(?:,|/|&|\boch\b|\bsamt\b|\beller\b)\s*", re.IGNORECASE)
+
+
+@dataclass
+class NeedProfile:
+    need: Need
+    weights: dict[str, float]  # concept -> weight in the evidence sum
+    roles: dict[str, str]  # concept -> "titel" / "synonym" / "beskrivning"
+    labels: dict[str, str]  # concept -> the need's own word, for reasons
+    required: float  # the evidence that makes score 1.0
+    excludes: ConceptFinder | None = None
+
+
+class NeedReader:
+    """The vocabulary compiled for reading needs."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.finder = ConceptFinder(
+            lexicon.expressions(),
+            prefix_deny=lexicon.prefix_deny,
+            stop_phrases=lexicon.stop_phrases,
+            suffix_deny=lexicon.suffix_deny,
+        )
+
+    def profile(self, need: Need) -> NeedProfile:
+        groups = self.lexicon.groups
+        weights: dict[str, float] = {}
+        roles: dict[str, str] = {}
+        labels: dict[str, str] = {}
+
+        def take(text: str, role: str, factor: float) -> float:
+            """Add the text's concepts not already taken (title first); their weight."""
+            total = 0.0
+            for concept, (weight, words) in self.concepts(text, groups).items():
+                if concept in weights:
+                    continue
+                weights[concept] = weight * factor
+                roles[concept] = role
+                labels[concept] = words
+                total += weight * factor
+            return total
+
+        title_weight = take(need.title, "titel", 1.0)
+        for synonym in need.synonyms:
+            take(synonym, "synonym", 1.0)
+        description_weight = take(need.description, "beskrivning", DESCRIPTION_FACTOR)
+        if title_weight:
+            required = self._required(need.title, title_weight, groups)
+        else:
+            required = min(description_weight or 1.0, TITLE_CAP)
+        excludes = None
+        if need.exclude:
+            excludes = ConceptFinder(
+                [(tuple(t.stem for t in tokenize(text)), text, TERM) for text in need.exclude]
+            )
+        return NeedProfile(need, weights, roles, labels, required, excludes)
+
+    def concepts(self, text: str, groups: Mapping[str, Any]) -> dict[str, tuple[float, str]]:
+        """Concepts of a need's text with their weights, and the need's words for each.
+
+        A concept found only inside the words of a longer phrase of another concept is dropped
+        ("unga" inside "unga som varken arbetar eller studerar"): the phrase is the need; so is
+        a weaker reading of the same word ("kultur" in "kulturskola" when "kulturskola" is a
+        term of its own).
+        Words that no group knows become loose concepts, generic ones weighing little.
+        """
+        tokens = tokenize(text)
+        spans = self.finder.find_all(tokens)
+        covered = [False] * len(tokens)
+        found: dict[str, tuple[float, str]] = {}
+        for concept, hit in spans:
+            for k in range(hit.start, hit.end):
+                covered[k] = True
+            dominated = any(
+                other_concept != concept
+                and other.start <= hit.start
+                and hit.end <= other.end
+                and (
+                    (other.end - other.start > hit.end - hit.start and other.strength >= 0.8)
+                    or other.strength > hit.strength
+                )
+                for other_concept, other in spans
+            )
+            weight = groups[concept].weight * hit.strength
+            if not dominated and weight > found.get(concept, (0.0, ""))[0]:
+                found[concept] = (weight, hit.words)
+        loose = [
+            token
+            for k, token in enumerate(tokens)
+            if not covered[k]
+            and not token.stop
+            and len(token.stem) >= MIN_LOOSE
+            and not token.stem.isdigit()
+        ]
+        specific = [t for t in loose if t.stem not in self.lexicon.generic]
+        # Generic words ("projekt", "insatser") only stand in when a text has nothing else.
+        for token in specific or ([] if found else loose):
+            weight = 1.0 if token in specific else GENERIC_WEIGHT
+            found.setdefault(f"w:{token.stem}", (weight, token.text))
+        return found
+
+    def _required(self, title: str, title_weight: float, groups: Mapping[str, Any]) -> float:
+        """The evidence a call needs for score 1.0: the title's weight, capped; for a title that
+        joins alternatives ("Missbruk och psykisk ohälsa") the heaviest alternative's weight,
+        since a call about either one fits."""
+        whole = set(self.concepts(title, groups))
+        parts = [p for p in COORDINATION.split(title) if p.strip()]
+        if len(parts) > 1:
+            found = [self.concepts(p, groups) for p in parts]
+            weights = [sum(w for w, _ in f.values()) for f in found]
+            if set().union(*found) == whole and min(weights) >= 0.5:
+                title_weight = min(title_weight, max(weights))
+        return min(title_weight, TITLE_CAP)

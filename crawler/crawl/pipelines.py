@@ -20,7 +20,14 @@ from crawler.config import is_http_url
 from crawler.crawl.problems import crawl_problems
 from crawler.crawl.report import SourceReport, decide
 from crawler.model import Call
-from crawler.store import now_iso, open_db, record_run, save_calls, write_transaction
+from crawler.store import (
+    count_published,
+    now_iso,
+    open_db,
+    record_run,
+    save_calls,
+    write_transaction,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -96,9 +103,7 @@ class StoreCallsPipeline:
         report = self._base_report(spider.name)
         db = open_db(self.db_path)
         try:
-            known_before = db.execute(
-                "select count(*) from calls where source = ? and gone = 0", [spider.name]
-            ).fetchone()[0]
+            known_before = count_published(db, spider.name)
             forbidden = stats.get_value("robotstxt/forbidden", 0)
             found = crawl_problems(self.crawler)
             if forbidden:

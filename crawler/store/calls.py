@@ -134,3 +134,10 @@ def load_calls(db: Database, where: str = "1", params: Iterable[Any] = ()) -> li
         row_to_call(row)
         for row in db.execute_returning_dicts(f"select * from calls where {where}", list(params))
     ]
+
+
+def count_published(db: Database, source: str) -> int:
+    """How many of a source's calls are stored as still published (not gone)."""
+    return db.execute(
+        "select count(*) from calls where source = ? and gone = 0", [source]
+    ).fetchone()[0]

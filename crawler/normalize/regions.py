@@ -51,7 +51,7 @@ COUNTIES: tuple[str, ...] = (
     "Norrbotten",
 )
 
-# The eight ESF+ regions (NUTS 2) with their counties (funders.md §1.3).
+# The eight ESF+ regions (NUTS 2) with their counties, as ESF-rådet names them on its calls.
 ESF_REGIONS: dict[str, tuple[str, ...]] = {
     "Övre Norrland": ("Norrbotten", "Västerbotten"),
     "Mellersta Norrland": ("Västernorrland", "Jämtland"),

@@ -12,7 +12,8 @@ import re
 # in a scraped title must not reach the coordinator's terminal through `utlys review list`.
 _INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
-# Consent banners that CMSs render into the page text (funders.md §0, §3, §6). Each pattern is
+# Consent banners that CMSs render into the page text (esf.se's WordPress banner, SiteVision's
+# "Kakor" dialog on arvsfonden.se, the generic "Vi använder kakor"). Each pattern is
 # bounded (no unbounded ``.*``) so that a banner phrase in the middle of a call text can never
 # swallow the call text itself. Applied in order, after whitespace has been collapsed.
 COOKIE_NOISE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from crawler.config.files import DEFAULT_SOURCES, ConfigError, read_yaml
 
 REQUIRED_KEYS = {"id", "funder", "spider", "start_urls"}
-OPTIONAL_KEYS = {"enabled", "schedule", "programme", "regions", "options", "news_urls", "note"}
+OPTIONAL_KEYS = {"enabled", "programme", "regions", "options", "news_urls", "note"}
 TOP_KEYS = {"sources", "crawler"}
 CRAWLER_KEYS = {"user_agent", "contact", "download_delay", "timeout", "max_page_bytes"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -29,7 +29,6 @@ class Source:
     spider: str
     start_urls: tuple[str, ...]
     enabled: bool = True
-    schedule: str | None = None
     programme: str | None = None
     regions: tuple[str, ...] = ()
     news_urls: tuple[str, ...] = ()
@@ -43,7 +42,7 @@ class CrawlerSettings:
     contact: str = "projektenhet@example.se"
     user_agent: str = "utlys/0.1 (+https://github.com/utlys/utlys; {contact})"
     download_delay: float = 1.0
-    timeout: int = 30
+    timeout: float = 30.0
     max_page_bytes: int = 5_000_000
 
     @property
@@ -109,10 +108,36 @@ def _crawler_settings(path: Path, raw: Any) -> CrawlerSettings:
     unknown = set(raw) - CRAWLER_KEYS
     if unknown:
         raise ConfigError(f"{path}: crawler: unknown field {sorted(unknown)[0]!r}")
+
+    def fail(key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{path}: crawler: field {key!r}: {problem}")
+
+    for key in ("contact", "user_agent"):
+        if key in raw and not isinstance(raw[key], str):
+            raise fail(key, "must be a text")
     try:
-        return CrawlerSettings(**raw)
-    except TypeError as exc:
-        raise ConfigError(f"{path}: crawler: {exc}") from None
+        CrawlerSettings(**raw).agent
+    except (KeyError, IndexError, ValueError) as exc:
+        raise fail("user_agent", f"unknown placeholder {exc}; only {{contact}} is known") from None
+    if "download_delay" in raw:
+        delay = raw["download_delay"]
+        if isinstance(delay, bool) or not isinstance(delay, int | float):
+            raise fail("download_delay", "must be a number of seconds")
+        if delay < 0:
+            raise fail("download_delay", "must be 0 or more")
+    if "timeout" in raw:
+        timeout = raw["timeout"]
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+            raise fail("timeout", "must be a number of seconds")
+        if timeout <= 0:
+            raise fail("timeout", "must be more than 0")
+    if "max_page_bytes" in raw:
+        size = raw["max_page_bytes"]
+        if isinstance(size, bool) or not isinstance(size, int):
+            raise fail("max_page_bytes", "must be a whole number of bytes, such as 5000000")
+        if size <= 0:
+            raise fail("max_page_bytes", "must be more than 0")
+    return CrawlerSettings(**raw)
 
 
 def _source(path: Path, index: int, entry: Any, spiders: set[str]) -> Source:
@@ -166,7 +191,6 @@ def _source(path: Path, index: int, entry: Any, spiders: set[str]) -> Source:
         start_urls=urls["start_urls"],
         news_urls=urls["news_urls"],
         enabled=enabled,
-        schedule=entry.get("schedule"),
         programme=entry.get("programme"),
         regions=tuple(str(r) for r in regions),
         options=options,

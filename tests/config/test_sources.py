@@ -78,3 +78,38 @@ def test_a_mistake_is_one_line_naming_file_source_and_field(tmp_path, text, expe
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(ConfigError, match="file not found"):
         load_sources(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ('  max_page_bytes: "5MB"\n', "crawler: field 'max_page_bytes': must be a whole number"),
+        ("  timeout: thirty\n", "crawler: field 'timeout': must be a number of seconds"),
+        ("  timeout: 0\n", "crawler: field 'timeout': must be more than 0"),
+        ("  download_delay: -5\n", "crawler: field 'download_delay': must be 0 or more"),
+        ("  download_delay: true\n", "crawler: field 'download_delay': must be a number"),
+        ("  contact: 42\n", "crawler: field 'contact': must be a text"),
+        ("  user_agent: 'utlys {nope}'\n", "crawler: field 'user_agent': unknown placeholder"),
+    ],
+)
+def test_the_crawler_block_is_type_checked_naming_the_field(tmp_path, block, expected):
+    path = write(tmp_path, "crawler:\n" + block + GOOD)
+    with pytest.raises(ConfigError) as info:
+        load_sources(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert expected in str(info.value)
+
+
+def test_the_crawler_block_accepts_whole_numbers_for_float_fields(tmp_path):
+    config = load_sources(
+        write(tmp_path, "crawler:\n  download_delay: 2\n  timeout: 12.5\n" + GOOD)
+    )
+    assert config.crawler.download_delay == 2.0
+    assert config.crawler.timeout == 12.5
+
+
+def test_a_per_source_schedule_is_refused_because_nothing_reads_it(tmp_path):
+    """Crawls follow the settings' one `schedule.crawl`; a per-source field that silently did
+    nothing would promise what utlys does not do."""
+    with pytest.raises(ConfigError, match="field 'schedule': unknown field"):
+        load_sources(write(tmp_path, GOOD + "    schedule: '0 5 * * *'\n"))

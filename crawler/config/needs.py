@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config.files import DEFAULT_NEEDS, ConfigError, read_yaml
+from crawler.config.sources import SourcesConfig
 
 TOP_KEYS = {"coordinator", "newsletter", "municipalities", "needs", "synonyms"}
 MUNICIPALITY_REQUIRED = {"name", "needs"}
@@ -209,9 +210,7 @@ def _municipality(path: Path, index: int, entry: Any, need_ids: set[str]) -> Mun
     _check_keys(entry, MUNICIPALITY_REQUIRED, MUNICIPALITY_OPTIONAL, fail)
     if _text(entry["name"]) is None:
         raise fail("name", "must be a non-empty text")
-    county = _county(_text(entry.get("county")), name)
-    if county is None:
-        raise fail("county", "missing, and the municipality's county is not known")
+    county = _county(_text(entry.get("county")), name, fail)
     needs = _text_list(entry["needs"])
     if needs is None:
         raise fail("needs", "must be a list of need ids")
@@ -231,14 +230,37 @@ def _municipality(path: Path, index: int, entry: Any, need_ids: set[str]) -> Mun
     )
 
 
-def _county(county: str | None, municipality: str) -> str | None:
+def _county(county: str | None, municipality: str, fail: Any) -> str:
     """The county in the short form the region filter compares ("Kronobergs län" -> "Kronoberg");
-    when absent, taken from the municipality's name if crawler.normalize.regions knows it."""
+    when absent, taken from the municipality's name if crawler.normalize.regions knows it. A
+    county that is not one of the 21, or a known municipality put under another county, would
+    silently send it the wrong region's calls."""
     from crawler.normalize import regions
 
+    known = regions.county_of_municipality(municipality)
     if county is None:
-        return regions.county_of_municipality(municipality)
-    return regions.normalize_region(county) or county
+        if known is None:
+            raise fail("county", "missing, and the municipality's county is not known")
+        return known
+    short = regions.normalize_region(county)
+    if short not in regions.COUNTIES:
+        raise fail("county", f"unknown county {county!r}; use one of the 21 län, e.g. Kronoberg")
+    if known is not None and known != short:
+        raise fail("county", f"{municipality} lies in {known}, not {short}")
+    return short
+
+
+def check_against_sources(inventory: Inventory, sources: SourcesConfig) -> None:
+    """Every samordningsförbund a municipality names must be a source: an unknown id would leave
+    its calls open to every municipality instead of to the members."""
+    ids = {source.id for source in sources.sources}
+    for municipality in inventory.municipalities:
+        for source_id in municipality.samordningsforbund:
+            if source_id not in ids:
+                raise ConfigError(
+                    f"{inventory.path}: municipality {municipality.name}: field"
+                    f" 'samordningsforbund': {source_id!r} is not a source id in {sources.path}"
+                )
 
 
 def _subscribers(path: Path, kind: str, name: str, raw: Any) -> tuple[Subscriber, ...]:

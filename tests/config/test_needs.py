@@ -161,3 +161,61 @@ def test_keywords_and_exclusions_are_read_as_synonyms_and_exclude(tmp_path):
     )
     need = load_needs(path).need("a")
     assert (need.synonyms, need.exclude) == (("x", "y"), ("z",))
+
+
+@pytest.mark.parametrize(
+    ("municipality", "message"),
+    [
+        (
+            "  - {name: Växjö, county: Narnia, needs: [a]}\n",
+            "municipality Växjö: field 'county': unknown county 'Narnia'",
+        ),
+        (
+            "  - {name: Växjö, county: Skåne, needs: [a]}\n",
+            "municipality Växjö: field 'county': Växjö lies in Kronoberg, not Skåne",
+        ),
+    ],
+)
+def test_an_unknown_county_or_a_municipality_under_the_wrong_county_is_refused(
+    tmp_path, municipality, message
+):
+    path = tmp_path / "needs.yaml"
+    path.write_text(f"municipalities:\n{municipality}needs:\n{BASE_NEED}", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_needs(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert message in str(info.value)
+
+
+def test_a_municipality_outside_the_known_list_keeps_the_county_it_names(tmp_path):
+    path = tmp_path / "needs.yaml"
+    path.write_text(
+        f"municipalities:\n  - {{name: Kiruna, county: Norrbottens län, needs: [a]}}\n"
+        f"needs:\n{BASE_NEED}",
+        encoding="utf-8",
+    )
+    assert load_needs(path).municipalities[0].county == "Norrbotten"
+
+
+def test_a_samordningsforbund_id_that_is_no_source_is_refused(tmp_path):
+    from crawler.config import load_sources
+    from crawler.config.needs import check_against_sources
+
+    path = tmp_path / "needs.yaml"
+    path.write_text(
+        "municipalities:\n"
+        "  - {name: Växjö, needs: [a], samordningsforbund: [sf-varend, sf-nosuch]}\n"
+        f"needs:\n{BASE_NEED}",
+        encoding="utf-8",
+    )
+    inventory = load_needs(path)
+    sources = load_sources()
+    with pytest.raises(ConfigError) as info:
+        check_against_sources(inventory, sources)
+    assert str(info.value) == (
+        f"{path}: municipality Växjö: field 'samordningsforbund': 'sf-nosuch' is not a source id"
+        f" in {sources.path}"
+    )
+    ok = path.read_text(encoding="utf-8").replace(", sf-nosuch", "")
+    path.write_text(ok, encoding="utf-8")
+    check_against_sources(load_needs(path), load_sources())  # no error

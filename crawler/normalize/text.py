@@ -10,7 +10,12 @@ import re
 # zero-width space inside "arbets\u00admarknad" must give "arbetsmarknad", not "arbets marknad".
 # Invisible characters, and control characters (C0 but whitespace, DEL, C1): an escape sequence
 # in a scraped title must not reach the coordinator's terminal through `utlys review list`.
-_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# Bidi controls (U+202E and friends) go too: they can make a mail or a terminal show a title
+# other than the one stored ("fdp.exe" read as "exe.pdf").
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u200c\u200d\u2060\ufeff"
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 # Consent banners that CMSs render into the page text (esf.se's WordPress banner, SiteVision's
 # "Kakor" dialog on arvsfonden.se, the generic "Vi använder kakor"). Each pattern is

@@ -186,3 +186,15 @@ def test_the_spider_loader_binds_each_enabled_source_to_its_spider_kind(tmp_path
     assert loader.find_by_request(Request("http://127.0.0.1:9/a/x")) == ["a"]
     with pytest.raises(KeyError):
         loader.load("b")
+
+
+def test_a_huge_title_or_summary_is_cut_to_a_readable_length(validator):
+    """A 100,000-character title made every digest 730 kB: a page that says so much is not a
+    title, so it is cut (the call still stands, and the cut is visible)."""
+    from crawler.crawl.pipelines import SUMMARY_MAX, TITLE_MAX
+
+    item = validator.process_item(call(title="Utlysning " * 10_000, summary="ord " * 50_000))
+    assert len(item.title) == TITLE_MAX and item.title.endswith("…")
+    assert len(item.summary) == SUMMARY_MAX and item.summary.endswith("…")
+    short = call(title="Kort titel", summary="Kort.")
+    assert validator.process_item(short).title == "Kort titel"

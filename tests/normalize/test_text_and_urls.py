@@ -128,3 +128,9 @@ def test_header_safe_gives_one_line_without_encoded_words(text, expected):
 def test_clean_text_drops_control_characters_that_could_drive_a_terminal():
     assert clean_text("Utlysning\x1b[2J för unga\x07\x9b") == "Utlysning[2J för unga"
     assert clean_text("rad ett\nrad\ttvå") == "rad ett rad två"
+
+
+def test_clean_text_drops_bidi_controls_that_could_reverse_what_a_reader_sees():
+    # U+202E would show "Utlysning fdp.exe" as "Utlysning exe.pdf" in a mail client or terminal.
+    text = "Utlysning \u202efdp.exe\u202c, \u2066isolerad\u2069 \u200fRLM\u200e \u061cALM"
+    assert clean_text(text) == "Utlysning fdp.exe, isolerad RLM ALM"

@@ -66,7 +66,9 @@ def describe_exception(exc: BaseException, request: Request, timeout: float | No
         return f"host not found {parts.hostname}"
     if isinstance(exc, DownloadTimeoutError | twisted_error.TimeoutError | TimeoutError):
         seconds = f"{timeout:g} s" if timeout else "the timeout"
-        return f"timeout after {seconds} on {path}"
+        # RetryMiddleware copies the request with a count: say how many tries the time was per.
+        tries = request.meta.get("retry_times", 0) + 1
+        return f"timeout after {seconds} on {path}" + (f" ({tries} tries)" if tries > 1 else "")
     if isinstance(exc, DownloadCancelledError):
         size = _MAXSIZE.search(str(exc))
         if size:

@@ -83,6 +83,7 @@ def test_a_healthy_source_is_stored_as_usual_beside_broken_ones(failure_crawls):
     [
         ("esf-refused", "failed", r"connection refused 127\.0\.0\.1:{port}"),
         ("esf-500", "failed", rf"HTTP 500 on {LISTING}{MORE}"),
+        # One try: the cached copy of the first crawl answers for the page (no retry).
         ("esf-hang", "failed", rf"timeout after 1 s on {LISTING}{MORE}"),
         (
             "esf-garbage",
@@ -181,3 +182,16 @@ def test_robots_txt_is_obeyed_and_the_user_agent_names_the_contact(tmp_path):
     assert [path for _, path, _ in server.log] == ["/robots.txt"]
     (agent,) = server.user_agents
     assert agent.startswith("utlys/") and "samordnare@kommun.se" in agent
+
+
+def test_a_timeout_says_how_many_tries_it_was_for(tmp_path):
+    """Without a cached copy the page is retried: "timeout after 1 s" after two tries of 1 s
+    would hide half the wait."""
+    with serve_snapshot("month1") as server:
+        server.add_fault(LISTING, "hang")
+        sources = write_sources(tmp_path / "sources.yaml", [esf_source("esf", server.base_url)])
+        (report,) = run_crawl(
+            tmp_path / "utlys.db", sources, settings={"DOWNLOAD_TIMEOUT": 1, "RETRY_TIMES": 1}
+        )
+    assert report.status == "failed"
+    assert report.error == f"timeout after 1 s on {LISTING} (2 tries)"

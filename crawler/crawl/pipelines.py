@@ -142,7 +142,12 @@ class StoreCallsPipeline:
         if verdict.store:
             report.seen_at = now_iso()
             result = save_calls(
-                db, spider.name, self.calls, complete=verdict.complete, seen_at=report.seen_at
+                db,
+                spider.name,
+                self.calls,
+                complete=verdict.complete,
+                seen_at=report.seen_at,
+                seen=verdict.status == "ok",  # a failed run may have read only cached copies
             )
             report.items = result.items
             report.new_ids, report.changed_ids = result.new, result.changed

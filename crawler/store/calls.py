@@ -49,11 +49,14 @@ def save_calls(
     *,
     complete: bool = True,
     seen_at: str | None = None,
+    seen: bool = True,
 ) -> SaveResult:
     """Store one source's batch and classify each call as new, changed, unchanged or gone.
 
     ``complete`` says the crawl saw the whole listing: only then may a call that was not seen be
     marked gone (a partial crawl proves nothing about what it did not reach). Nothing is deleted.
+    ``seen=False`` (a failed run, whose calls may come from cached copies of pages that now fail)
+    leaves ``last_seen`` of unchanged calls as it was.
     """
     seen_at = seen_at or now_iso()
     result = SaveResult()
@@ -99,10 +102,11 @@ def save_calls(
                 result.changed.append(call.id)
         if new_rows:
             db["calls"].insert_all(new_rows)
-        db.conn.executemany(
-            "update calls set last_seen = ? where id = ?",
-            [(seen_at, call_id) for call_id in result.unchanged],
-        )
+        if seen:
+            db.conn.executemany(
+                "update calls set last_seen = ? where id = ?",
+                [(seen_at, call_id) for call_id in result.unchanged],
+            )
         if complete:
             for call_id, old in existing.items():
                 if call_id not in batch and not old["gone"]:

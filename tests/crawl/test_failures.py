@@ -195,3 +195,16 @@ def test_a_timeout_says_how_many_tries_it_was_for(tmp_path):
         )
     assert report.status == "failed"
     assert report.error == f"timeout after 1 s on {LISTING} (2 tries)"
+
+
+@pytest.mark.parametrize("source_id", ["esf-500", "esf-hang"])
+def test_calls_read_from_the_cache_of_a_failed_run_are_not_seen_again(failure_crawls, source_id):
+    """Every page answered 500 (or nothing): the calls came from yesterday's cached copies, so
+    they were not seen today and `last_seen` must not say so."""
+    first = failure_crawls["first"][source_id].seen_at
+    db = open_db(failure_crawls["db"])
+    seen = {
+        r["last_seen"]
+        for r in db.query("select last_seen from calls where source = ?", [source_id])
+    }
+    assert seen == {first}

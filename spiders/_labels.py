@@ -1,10 +1,10 @@
-"""Reading labelled values and text blocks from a page, whatever its markup.
+"""Reading labelled values, tables and sections from a page, whatever its markup.
 
 Funders show the same facts ("Slutdatum", "Vem kan söka?") in ever new markup: a ``<dl>``, a
 table, ``<p><strong>Slutdatum:</strong> 2026-03-01</p>``, plain "Label: value" lines, or a heading
 followed by paragraphs. Spiders therefore look for the visible Swedish label and take the value
-next to it; class names are never consulted. Everything works on lxml elements (``response.
-selector.root`` or a parsel ``Selector.root``) and returns text cleaned by ``clean_text``.
+next to it; class names are never consulted. Everything works on lxml elements and returns text
+cleaned by ``clean_text``; the page's visible text and lines come from spiders/_page.py.
 """
 
 from __future__ import annotations
@@ -16,120 +16,19 @@ from dataclasses import dataclass
 from lxml import etree
 
 from crawler.normalize import clean_text
+from spiders._page import (
+    BLOCK,
+    HEADINGS,
+    INVISIBLE,
+    Line,
+    element_text,
+    is_boilerplate,
+    tag_of,
+    text_lines,
+)
 
-# Elements whose text a reader never sees.
-INVISIBLE = frozenset(
-    {"script", "style", "noscript", "template", "head", "svg", "iframe", "button", "select"}
-)
-BLOCK = frozenset(
-    "address article aside blockquote caption dd details dialog div dl dt fieldset figcaption "
-    "figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table "
-    "tbody thead tfoot tr td th ul".split()
-)
-HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 INLINE_LABELS = frozenset({"strong", "b", "em", "span", "label", "dfn", "i", "small"})
 BOLD = frozenset({"strong", "b"})
-# Page furniture: menus, site header and footer, consent dialogs.
-BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "dialog", "alertdialog"})
-_CONTENT_ANCESTORS = frozenset({"article", "main", "section"})
-
-
-def tag_of(el: etree._Element) -> str:
-    """Lower-case tag name; comments and processing instructions give ''."""
-    tag = el.tag
-    return tag.lower() if isinstance(tag, str) else ""
-
-
-def is_boilerplate(el: etree._Element) -> bool:
-    """Menus, page header/footer and cookie dialogs, which must not feed labels or links.
-
-    A ``<header>`` or ``<footer>`` inside an article belongs to the article (HTML5 allows it),
-    so only page-level ones count.
-    """
-    tag = tag_of(el)
-    if tag == "nav" or (el.get("role") or "").lower() in BOILERPLATE_ROLES:
-        return True
-    if tag in ("header", "footer"):
-        return not any(tag_of(a) in _CONTENT_ANCESTORS for a in el.iterancestors())
-    return False
-
-
-def is_menu(el: etree._Element) -> bool:
-    """A ``<nav>`` (or role=navigation): furniture on most pages, but on a listing it may be
-    the list of the section's sub-pages."""
-    return tag_of(el) == "nav" or (el.get("role") or "").lower() == "navigation"
-
-
-def element_text(el: etree._Element, *, skip_boilerplate: bool = False) -> str:
-    """The visible text of an element, blocks separated by spaces, script bodies left out."""
-    parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        tag = tag_of(node)
-        if tag in INVISIBLE or (skip_boilerplate and is_boilerplate(node)):
-            return
-        if tag in BLOCK or tag == "br":
-            parts.append(" ")
-        if tag and node.text:
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if tag in BLOCK:
-            parts.append(" ")
-
-    walk(el)
-    return clean_text("".join(parts))
-
-
-@dataclass(frozen=True)
-class Line:
-    """One visual line of a page: the text of a block, or of a part of it split by <br>."""
-
-    text: str
-    tag: str  # innermost block element the line is in
-
-    @property
-    def is_heading(self) -> bool:
-        return self.tag in HEADINGS
-
-
-def text_lines(root: etree._Element, *, skip_boilerplate: bool = True) -> list[Line]:
-    """The page as the lines a reader sees, in order; empty lines dropped."""
-    lines: list[Line] = []
-    parts: list[str] = []
-    stack: list[str] = ["body"]
-
-    def flush() -> None:
-        text = clean_text("".join(parts))
-        if text:
-            lines.append(Line(text, stack[-1]))
-        parts.clear()
-
-    def walk(node: etree._Element) -> None:
-        tag = tag_of(node)
-        if tag in INVISIBLE or (skip_boilerplate and is_boilerplate(node)):
-            return
-        block = tag in BLOCK
-        if block:
-            flush()
-            stack.append(tag)
-        if tag and node.text:
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-            if tag_of(child) == "br":
-                flush()
-            if child.tail:
-                parts.append(child.tail)
-        if block:
-            flush()
-            stack.pop()
-
-    walk(root)
-    flush()
-    return lines
 
 
 # --------------------------------------------------------------------------------------------

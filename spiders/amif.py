@@ -1,17 +1,34 @@
 """Migrationsverket, AMIF 2021-2027: the calls are on the listing pages themselves.
 
-"Planerade utlysningar" is a table with the labels Utlysning / Tillgängliga medel ("Ca 362
-MSEK") / Finansieringsalternativ / Stöd från AMIF ("75-90 %") / Öppnar / Stänger / Projektstart
-(in a header row or a first column); "Aktuell utlysning" pages give one block per call under a
-heading with the same labels (funders.md §1.5). A call keeps its id (its title) when it moves
-from the plan to the current call, so the move shows as a change, not as gone + new.
+Migrationsverket, not ESF-rådet, manages AMIF. "Planerade utlysningar" is a table with the
+labels Utlysning / Tillgängliga medel ("Ca 362 MSEK") / Finansieringsalternativ / Stöd från AMIF
+("75-90 %") / Öppnar / Stänger / Projektstart (in a header row or a first column); "Aktuell
+utlysning" pages give one block per call under a heading (the call's name) with the same
+labels. Calls reserved for Migrationsverket, Polisen or Kriminalvården stand in the same list.
+A call keeps its id (its title) when it moves from the plan to the current call, so the move
+shows as a change, not as gone + new.
 """
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
-from crawler.normalize import clean_text, parse_amount, parse_date, parse_percent, parse_time
-from spiders._base import CallSpider, content_root
-from spiders._labels import label_values, sections, table_records, text_lines
+from lxml import etree
+from scrapy.http import TextResponse
+
+from crawler.model import Call
+from crawler.normalize import (
+    StatusInfo,
+    clean_text,
+    parse_amount,
+    parse_date,
+    parse_percent,
+    parse_time,
+)
+from spiders._base import CallSpider
+from spiders._labels import label_values, sections, table_records
+from spiders._links import pdf_links
+from spiders._page import content_root, text_lines
 
 LABELS = {
     "title": ["Utlysning", "Utlysningens namn", "Namn"],
@@ -30,7 +47,7 @@ class AmifSpider(CallSpider):
     kind = "amif"
     default_regions = ("Nationell",)  # AMIF is one national programme
 
-    def parse_listing(self, response):
+    def parse_listing(self, response: TextResponse) -> Iterator[Call]:
         root = content_root(response)
         context = self.status_info(self.page_title(response))
         found = False
@@ -49,10 +66,19 @@ class AmifSpider(CallSpider):
             if values:
                 prose = [t.text for t in text_lines(element) if len(t.text) > 80]
                 title = values.get("title") or heading
-                docs = self.pdf_links(response, element)
+                docs = pdf_links(response, element)
                 yield self._call(response, title, values, " ".join(prose), context, [], docs)
 
-    def _call(self, response, title, values, prose, context, link, documents):
+    def _call(
+        self,
+        response: TextResponse,
+        title: str,
+        values: dict[str, Any],
+        prose: str,
+        context: StatusInfo | None,
+        link: list[str],
+        documents: list[str],
+    ) -> Call:
         title = clean_text(title)
         extra = [
             f"{label}: {values[k]}."
@@ -82,12 +108,12 @@ class AmifSpider(CallSpider):
         )
 
 
-def _facts(element) -> dict[str, str]:
+def _facts(element: etree._Element) -> dict[str, str]:
     values = label_values(element, LABELS)
     return values if sum(1 for k in FACTS if values.get(k)) >= 2 else {}
 
 
-def _without_tables(element, drop: bool):
+def _without_tables(element: etree._Element, drop: bool) -> etree._Element:
     """A section's copy without the tables already read as records."""
     for table in list(element.iter("table")) if drop else ():
         table.getparent().remove(table)

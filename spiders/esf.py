@@ -1,16 +1,25 @@
 """Svenska ESF-rådet (ESF+): a listing of call cards (WordPress, ``/page/N/``) -> call pages.
 
-A call page opens with a label block (funders.md §1.2): Utlysning (diarienummer), Programområde,
-Region, Startdatum, Slutdatum, Utlyst belopp, Sammanfattning (holds the co-financing rate). The
-closing time is in prose ("stänger kl.16.00 den 1 september 2020"), the binding call text in a
-linked PDF. Pages without any of the call labels (news, filters) are not calls.
+A call page opens with a label block: Utlysning (the diarienummer, "2019/00316"),
+Programområde, Region ("Småland & Öarna", "ESF-Nationellt"), Startdatum and Slutdatum (ISO),
+Utlyst belopp ("40 000 000 kr"), Sammanfattning (holds the co-financing rate, "53 %
+medfinansiering"). The closing time is in prose ("stänger kl.16.00 den 1 september 2020"), the
+binding call text in a linked PDF. Pages without any of the call labels (news, filters) are not
+calls.
 """
 
 import re
+from collections.abc import Iterator
 
+from scrapy.http import TextResponse
+
+from crawler.model import Call
 from crawler.normalize import parse_amount, parse_date, parse_percent, parse_time
-from spiders._base import CallSpider, content_root, first, regions_from
-from spiders._labels import label_values, text_lines
+from spiders._base import CallSpider, first
+from spiders._labels import label_values
+from spiders._links import pdf_links
+from spiders._page import content_root, text_lines
+from spiders._prose import regions_from
 
 LABELS = {
     "own_id": ["Utlysning", "Diarienummer", "Dnr", "Utlysningsnummer"],
@@ -31,7 +40,7 @@ COFINANCING = re.compile(r"[^.]*medfinansiering[^.]*", re.IGNORECASE)
 class EsfSpider(CallSpider):
     kind = "esf"
 
-    def parse_call(self, response):
+    def parse_call(self, response: TextResponse) -> Iterator[Call]:
         root = content_root(response)
         values = label_values(root, LABELS)
         if not any(values.get(k) for k in CALL_LABELS):
@@ -45,8 +54,8 @@ class EsfSpider(CallSpider):
         yield self.make_call(
             response,
             title=self.page_title(response),
-            own_id=_own_id(values.get("own_id")),
-            programme=_programme(self.source.programme, values.get("area")),
+            own_id=_parse_own_id(values.get("own_id")),
+            programme=_parse_programme(self.source.programme, values.get("area")),
             summary=summary,
             regions=regions_from(values.get("region")),
             status=prose.status if prose else "unknown",  # dates decide when there are any
@@ -54,20 +63,20 @@ class EsfSpider(CallSpider):
             deadline=deadline,
             deadline_time=first(parse_time(values.get("deadline")), parse_time(closes)),
             budget_sek=parse_amount(values.get("budget")),
-            cofinancing=_cofinancing(summary),
+            cofinancing=_parse_cofinancing(summary),
             applicants=values.get("applicants"),
             target_groups=[values["target"]] if values.get("target") else [],
-            documents=self.pdf_links(response),
+            documents=pdf_links(response),
         )
 
 
-def _own_id(text: str | None) -> str | None:
+def _parse_own_id(text: str | None) -> str | None:
     """The diarienummer ("2019/00316", "23-073-S03"), not a sentence that follows the label."""
     m = re.search(r"\b\d{2,4}[/-]\d{2,5}(?:-[A-Z]\d+)?\b", text or "")
     return m[0] if m else None
 
 
-def _programme(programme: str | None, area: str | None) -> str | None:
+def _parse_programme(programme: str | None, area: str | None) -> str | None:
     if not area:
         return programme
     return f"{programme}, programområde {area}" if programme else f"Programområde {area}"
@@ -81,7 +90,7 @@ def _closing_sentence(lines: list[str]) -> str | None:
     return None
 
 
-def _cofinancing(summary: str | None) -> str | None:
+def _parse_cofinancing(summary: str | None) -> str | None:
     m = COFINANCING.search(summary or "")
     return parse_percent(m[0]) if m else None
 

@@ -1,4 +1,4 @@
-"""Tillväxtverket (SiteVision): a paginated listing -> call pages (funders.md §2).
+"""Tillväxtverket (SiteVision, ``<slug>.<id>.html`` URLs): a paginated listing -> call pages.
 
 A call page has its title, then a list whose first item is the status with a date ("Stängd 19
 mars 2024", "Öppnar 13 januari 2026", "Öppen" + "Sista ansökningsdag ...") and whose other items
@@ -9,11 +9,17 @@ summary and fill in a date the status list lacks.
 """
 
 import re
+from collections.abc import Iterator
 
+from scrapy.http import TextResponse
+
+from crawler.model import Call
 from crawler.normalize import parse_date, parse_percent, parse_total_budget
 from crawler.normalize.regions import normalize_region
-from spiders._base import CallSpider, content_root, find_regions, first, regions_from
-from spiders._labels import label_values, text_lines
+from spiders._base import CallSpider, first
+from spiders._labels import label_values
+from spiders._page import content_root, text_lines
+from spiders._prose import find_regions, regions_from
 
 QUESTIONS = {
     "applicants": ["Vem kan söka?"],
@@ -32,7 +38,7 @@ PUBLISHED = re.compile(r"^Publicerad\b", re.IGNORECASE)
 class TillvaxtverketSpider(CallSpider):
     kind = "tillvaxtverket"
 
-    def parse_call(self, response):
+    def parse_call(self, response: TextResponse) -> Iterator[Call]:
         root = content_root(response)
         tagged = text_lines(root)
         lines = [line.text for line in tagged]
@@ -63,7 +69,7 @@ class TillvaxtverketSpider(CallSpider):
         )
 
 
-def _status_and_regions(lines: list[str], at: int | None) -> tuple[list[str], list[str], list]:
+def _status_and_regions(lines: list[str], at: int | None) -> tuple[list[str], list[str], list[str]]:
     """The status lines, the region lines right after them, and the lines that follow."""
     if at is None:
         return [], [], lines[1:]

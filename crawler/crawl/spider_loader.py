@@ -1,7 +1,8 @@
 """Spiders come from config/sources.yaml: one per enabled source, named by the source's id.
 
-Scrapy's own loader finds spider classes by their ``name``; ours are generic per site family
-(the `listing` kind serves three sources), so the loader binds a kind's class to each source.
+Scrapy's own loader finds spider classes by their ``name``; ours are kinds of site (the
+`grant_page` kind serves four agencies, `listing` three small sites), so the loader binds a
+kind's class to each source.
 That keeps `scrapy list` / `scrapy crawl <source-id>` (and Scrapyd) working on the same config
 as `utlys crawl`.
 """

@@ -23,6 +23,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.config import REPO_ROOT, Source, load_sources
+from crawler.crawl.spider_loader import spider_class
 
 BASE = "http://127.0.0.1:8765"
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
@@ -117,15 +118,6 @@ def make_source(source_id: str, spider: str, start_paths, news_paths=(), **extra
         start_urls=tuple(BASE + p for p in start_paths),
         news_urls=tuple(BASE + p for p in news_paths),
         **fields,
-    )
-
-
-def spider_class(kind: str):
-    import importlib
-
-    module = importlib.import_module(f"spiders.{kind}")
-    return next(
-        v for v in vars(module).values() if isinstance(v, type) and getattr(v, "kind", None) == kind
     )
 
 

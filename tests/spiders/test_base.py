@@ -1,4 +1,4 @@
-"""The shared base: link following, pagination, the complete flag, make_call and options."""
+"""The shared base: requests, the complete flag, "today", make_call, titles and options."""
 
 from datetime import date
 
@@ -8,7 +8,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
 from crawler.config import ConfigError
-from spiders._base import CallSpider, find_regions, section_prefix
+from spiders._base import CallSpider
 from spiders.esf import EsfSpider
 from spiders.listing import ListingSpider
 
@@ -38,36 +38,6 @@ def page(url: str, html: str, **meta) -> HtmlResponse:
     return HtmlResponse(url=url, body=body, encoding="utf-8", request=request)
 
 
-@pytest.mark.parametrize(
-    ("url", "html", "expected"),
-    [
-        (f"{BASE}/a/", "<a rel='next' href='/a/x/'>›</a>", f"{BASE}/a/x/"),
-        (f"{BASE}/a/", "<a href='/a/?p=2'>Nästa sida</a>", f"{BASE}/a/?p=2"),
-        (f"{BASE}/a/", "<a href='/a/q' aria-label='Nästa sida'>→</a>", f"{BASE}/a/q"),
-        (
-            f"{BASE}/a/page/2/",
-            "<a href='/a/page/1/'>1</a><a href='/a/page/3/'>3</a>",
-            f"{BASE}/a/page/3/",
-        ),
-        (
-            f"{BASE}/a/?page=4",
-            "<a href='?page=3'>3</a> <a href='?page=5'>5</a>",
-            f"{BASE}/a/?page=5",
-        ),
-    ],
-    ids=["rel-next", "naesta-text", "aria-label", "page-path", "page-query"],
-)
-def test_next_listing_page_is_found(make_source, url, html, expected):
-    spider = EsfSpider(source=make_source())
-    assert spider.next_page_urls(page(url, html)) == [expected]
-
-
-def test_next_page_to_another_host_is_not_followed(make_source):
-    spider = EsfSpider(source=make_source())
-    html = "<a rel='next' href='http://elsewhere.example/a/2'>Nästa</a>"
-    assert spider.next_page_urls(page(f"{BASE}/a/", html)) == []
-
-
 def test_pagination_stops_at_the_page_cap(make_source):
     spider = EsfSpider(source=make_source())
     response = page(
@@ -75,44 +45,6 @@ def test_pagination_stops_at_the_page_cap(make_source):
         utlys_page=spider.max_listing_pages, utlys_handler="parse_listing",
     )  # fmt: skip
     assert list(spider.next_pages(response)) == []
-
-
-def test_call_links_skip_menus_files_pagination_scripts_and_other_hosts(make_source):
-    spider = EsfSpider(source=make_source())
-    html = """
-      <nav><a href="/esf/utlysningar/meny/">Meny</a></nav>
-      <main>
-        <a href="/esf/utlysningar/a/">A</a>
-        <a href="/esf/utlysningar/a/#ansok">A igen</a>
-        <a href="/esf/utlysningar/b.pdf">PDF</a>
-        <a href="/esf/utlysningar/page/2/">2</a>
-        <a href="javascript:alert(1)">Skript</a>
-        <a href=" java&#9;script:alert(1)">Skript 2</a>
-        <a href="https://projektrummet.example.org/">Projektrummet</a>
-        <a href="/esf/om-oss/">Om oss</a>
-      </main>
-      <footer><a href="/esf/utlysningar/kakor/">Kakor</a></footer>"""
-    response = page(f"{BASE}/esf/utlysningar/", html, utlys_root=f"{BASE}/esf/utlysningar/")
-    assert spider.call_links(response) == [f"{BASE}/esf/utlysningar/a/"]
-
-
-def test_call_links_fall_back_to_every_content_link_outside_the_listing_path(make_source):
-    spider = EsfSpider(source=make_source())
-    html = "<main><a href='/calls/1.html'>Ett</a><a href='/calls/2.html'>Två</a></main>"
-    response = page(f"{BASE}/esf/utlysningar/", html)
-    assert spider.call_links(response) == [f"{BASE}/calls/1.html", f"{BASE}/calls/2.html"]
-
-
-@pytest.mark.parametrize(
-    ("url", "prefix"),
-    [
-        ("http://x/esf/utlysningar/", "/esf/utlysningar/"),
-        ("http://x/tvv/sokfinansiering/utlysningar.1139.html", "/tvv/sokfinansiering/utlysningar/"),
-        ("http://x/a/Planerade-utlysningar.html", "/a/Planerade-utlysningar/"),
-    ],
-)
-def test_section_prefix_of_a_listing(url, prefix):
-    assert section_prefix(url) == prefix
 
 
 def test_failed_listing_page_makes_the_crawl_incomplete(make_source):
@@ -256,37 +188,6 @@ def test_listing_options_are_validated_at_start(make_source, options, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(")) as error:
         ListingSpider(source=make_source(spider="listing", id="lst", options=options))
     assert "\n" not in str(error.value)
-
-
-@pytest.mark.parametrize(
-    ("text", "regions"),
-    [
-        ("Projekt i Kronobergs och Kalmar län", ["Kronoberg", "Kalmar"]),
-        ("Kommande utlysningar i Småland och Öarna", ["Småland och Öarna"]),
-        ("En utlysning för hela landet", ["Nationell"]),
-        ("Ett seminarium om jämställdhet", []),
-    ],
-)
-def test_regions_found_in_prose(text, regions):
-    assert find_regions(text) == regions
-
-
-@pytest.mark.parametrize(
-    ("text", "regions"),
-    [
-        ("Småland & Öarna", ["Småland och Öarna"]),
-        ("Region Kronoberg, Blekinge", ["Kronoberg", "Blekinge"]),
-        (
-            "Jönköpings, Kronobergs, Kalmar och Gotlands län",
-            ["Jönköping", "Kronoberg", "Kalmar", "Gotland"],
-        ),
-        ("ESF-Nationellt", ["Nationell"]),
-    ],
-)
-def test_regions_from_a_region_field(text, regions):
-    from spiders._base import regions_from
-
-    assert regions_from(text) == regions
 
 
 def test_page_title_skips_a_logo_h1_and_strips_the_site_name(make_source):

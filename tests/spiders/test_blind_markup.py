@@ -1,7 +1,8 @@
-"""A real crawl of pages written blind, from funders.md alone, in markup the spiders were not
-written against (label blocks as <th> tables, <b>Label</b><br>value, span pairs and heading
-pairs; status lists as <ol> and <p> lines; AMIF calls as <h3> + <dl> and a transposed table;
-a grant listing inside a <nav>; WordPress and SiteVision furniture, cookie banners, footers).
+"""A real crawl of pages written blind, from research notes on the funders' sites alone (their
+labels, words and dates, not their tags), in markup the spiders were not written against (label
+blocks as <th> tables, <b>Label</b><br>value, span pairs and heading pairs; status lists as <ol>
+and <p> lines; AMIF calls as <h3> + <dl> and a transposed table; a grant listing inside a <nav>;
+WordPress and SiteVision furniture, cookie banners, footers).
 Each source folder of tests/fixtures_blind holds the pages and an expected.yaml."""
 
 import pytest
@@ -31,6 +32,7 @@ def crawled(tmp_path_factory):
                 "id": sid,
                 "funder": configured[sid]["funder"],
                 "spider": configured[sid]["spider"],
+                "options": configured[sid].get("options", {}),
                 "start_urls": [server.url(p) for p in expected["start_paths"]],
             }
             for sid, expected in EXPECTED.items()

@@ -2,10 +2,13 @@
 recorded pages exist and its spider, configured as in config/sources.yaml, reads valid calls
 from them without errors."""
 
+import importlib
+
 import pytest
 import yaml
 
-from crawler.config import load_sources
+from crawler.config import known_spiders, load_sources
+from crawler.crawl.spider_loader import spider_class
 from crawler.model import STATUSES
 from crawler.normalize import safe_url
 
@@ -37,3 +40,11 @@ def test_configured_source_reads_valid_calls_from_its_fixture(source, crawl_fixt
         assert call.funder == source.funder
         assert all(safe_url(doc) == doc for doc in call.documents)
     assert len({c.id for c in result.calls}) == len(result.calls), "two calls share an id"
+
+
+@pytest.mark.parametrize("kind", sorted(known_spiders()))
+def test_every_spider_kind_is_one_class_that_says_why(kind):
+    cls = spider_class(kind)
+    assert cls.kind == kind
+    assert not getattr(cls, "name", None)  # a spider is named after its source, not its kind
+    assert (importlib.import_module(cls.__module__).__doc__ or "").strip()

@@ -1,5 +1,9 @@
 """The feed spider (Atom here; RSS in the snapshot) and the CSS-configured listing spider."""
 
+from urllib.parse import urlsplit
+
+import pytest
+
 
 def test_feed_keeps_keyword_entries_resolves_links_and_drops_scripts(crawl_fixture):
     result = crawl_fixture("feed", ["/esf-nyheter/atom.xml"], source_id="esf-nyheter")
@@ -69,3 +73,17 @@ def test_region_kronoberg_standing_and_open_items(crawl_fixture):
         ("Utlysning: kultur i hela länet", "open", "2026-12-15", 2_000_000),
     ]
     assert result.calls[0].cofinancing == "50 %"
+
+
+@pytest.mark.parametrize("follow", [True, False], ids=["follow", "listing-only"])
+def test_listing_skips_javascript_and_data_links_and_reads_the_rest(crawl_fixture, follow):
+    options = {"item": "ul.news-list > li", "title": "h3 a::text", "follow": follow}
+    result = crawl_fixture(
+        "listing", ["/sf-varend/skriptlankar/"], source_id="sf-varend", options=options
+    )
+    assert not result.errors and result.spider.complete
+    assert [c.title for c in result.calls] == [
+        "Ansök om medel för insatser 2027",
+        "Nytt nummer av nyhetsbrevet",
+    ]
+    assert all(urlsplit(path).scheme == "" for path in result.fetched)  # no script fetched

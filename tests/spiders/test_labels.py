@@ -3,7 +3,8 @@
 import pytest
 from parsel import Selector
 
-from spiders._labels import element_text, label_values, sections, table_records, text_lines
+from spiders._labels import label_values, sections, table_records
+from spiders._page import element_text, text_lines
 
 LABELS = ["Slutdatum", "Region", "Sammanfattning", "Vem kan söka?"]
 

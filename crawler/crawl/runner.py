@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from crawler.config import REPO_ROOT, ConfigError, Source, SourcesConfig, load_sources
 from crawler.crawl.report import SourceReport
+from crawler.crawl.spider_loader import check_options
 from crawler.store import now_iso, open_db, record_run
 
 __all__ = ["SourceReport", "crawl_log_path", "run_crawl", "select_sources"]
@@ -62,6 +63,7 @@ def run_crawl(
     ``settings`` overrides Scrapy settings (tests use it for short timeouts)."""
     config = load_sources(sources_path)
     selected = select_sources(config, only)
+    check_options(config, selected)
     today_text = _iso_day(today)
     open_db(db_path).close()  # create and migrate once, before spiders open it concurrently
     with tempfile.TemporaryDirectory(prefix="utlys-crawl-") as tmp:

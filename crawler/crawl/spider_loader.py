@@ -17,7 +17,7 @@ import scrapy
 from scrapy.http import Request
 from scrapy.settings import BaseSettings
 
-from crawler.config import Source, load_sources
+from crawler.config import ConfigError, Source, SourcesConfig, load_sources
 
 
 def spider_class(kind: str) -> type[scrapy.Spider]:
@@ -43,6 +43,16 @@ def bound_spider(source: Source) -> type[scrapy.Spider]:
 
     name = "".join(part.capitalize() for part in source.id.split("-")) + "Spider"
     return type(name, (base,), {"name": source.id, "source": source, "__init__": __init__})
+
+
+def check_options(config: SourcesConfig, sources: list[Source] | None = None) -> None:
+    """Let each source's spider kind check its ``options`` now, in this process: a mistake found
+    inside the crawl process would fail every source of the crawl, not just the one."""
+    for source in config.enabled() if sources is None else sources:
+        try:
+            spider_class(source.spider)(source=source)
+        except ConfigError as exc:
+            raise ConfigError(f"{config.path}: {exc}") from None
 
 
 class SourceSpiderLoader:

@@ -9,6 +9,7 @@ from contextlib import ExitStack
 
 import pytest
 
+from crawler.config import ConfigError
 from crawler.crawl.runner import run_crawl
 from crawler.dev.snapserver import serve_directory, serve_snapshot
 from crawler.store import open_db
@@ -117,7 +118,9 @@ def test_a_broken_source_keeps_its_calls_and_none_is_marked_gone(failure_crawls,
     assert db["call_changes"].count_where("call_id like ?", [f"{source_id}:%"]) == 0
 
 
-def test_a_spider_that_cannot_start_fails_only_its_source(tmp_path):
+def test_a_bad_spider_option_is_refused_before_any_source_is_crawled(tmp_path):
+    """Found inside the crawl process, one bad option used to fail every source ("We expected a
+    Twisted reactor to be installed"); it is a config error now, and no page is fetched."""
     with serve_snapshot("month1") as server:
         sources = write_sources(
             tmp_path / "sources.yaml",
@@ -128,15 +131,13 @@ def test_a_spider_that_cannot_start_fails_only_its_source(tmp_path):
                     "funder": "Kommunförbundet",
                     "spider": "listing",
                     "start_urls": [server.base_url + "/sf-varend/"],
-                    "options": {"no_such_option": "x"},
+                    "options": {"item": "li", "no_such_option": "x"},
                 },
             ],
         )
-        reports = by_source(run_crawl(tmp_path / "utlys.db", sources, today="2026-10-15"))
-    assert reports["esf"].status == "ok"
-    assert reports["bad-listing"].status == "failed"
-    assert reports["bad-listing"].error.startswith("spider could not start:")
-    assert "no_such_option" in reports["bad-listing"].error
+        with pytest.raises(ConfigError, match="source bad-listing: field 'options': unknown key"):
+            run_crawl(tmp_path / "utlys.db", sources, today="2026-10-15")
+        assert server.log == []
 
 
 def test_a_crawl_process_that_dies_leaves_a_failed_run_for_every_source(tmp_path):

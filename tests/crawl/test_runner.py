@@ -65,3 +65,21 @@ def test_a_bad_day_is_refused_before_anything_runs(tmp_path, config):
     with pytest.raises(ValueError, match="not a date"):
         run_crawl(tmp_path / "u.db", config.path, today="2026-13-45")
     assert not (tmp_path / "u.db").exists()
+
+
+def test_an_unknown_option_is_a_config_error_before_anything_is_crawled(tmp_path):
+    """One mistyped option must not fail every source at crawl time: it is found first, named by
+    file, source and key, and no source is crawled or recorded."""
+    path = write_sources(
+        tmp_path / "s.yaml",
+        [
+            entry("esf", "http://127.0.0.1:9/utlysningar/"),
+            entry("esf-2", "http://127.0.0.1:9/andra/", options={"colour": "red"}),
+        ],
+    )
+    with pytest.raises(ConfigError) as info:
+        run_crawl(tmp_path / "utlys.db", path)
+    assert str(info.value) == (
+        f"{path}: source esf-2: field 'options': unknown key 'colour' for spider esf (known: none)"
+    )
+    assert not (tmp_path / "utlys.db").exists()

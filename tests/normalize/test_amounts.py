@@ -1,4 +1,5 @@
-"""Amounts in kronor and co-financing rates (funders.md §0.4, §1.2, §1.5, §2, §5.1, §6)."""
+"""Amounts in kronor and co-financing rates as the funders print them ("Ca 362 MSEK", "2,5
+miljoner kronor", "upp till 50 procent")."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""Dates and times in the shapes funders.md documents (§0.4, §1.2, §2, §5.2, §6)."""
+"""Dates and times in the shapes the funders print: "den 3 mars 2026", ranges with a dash or
+"till", ISO dates, year-less dates, "kl. 16.00"."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""County, ESF-region and national names (funders.md §1.2, §1.3, §2, §6)."""
+"""County, ESF-region and national names as the funders print them: ESF-rådet's eight regions,
+Tillväxtverket's county lists, "Hela Sverige" and "Nationell"."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""Status words and status lines (funders.md §0.5, §1.3, §1.5, §2, §5.2)."""
+"""Status words and status lines as the funders print them ("Stängd 19 mars 2024", "Öppnar",
+"Stänger", "löpande", "Stängt för ansökan")."""
 
 from datetime import date
 

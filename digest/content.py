@@ -9,7 +9,6 @@ match. Calls are read from the database only; nothing here writes.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -21,10 +20,9 @@ from crawler.model import Call
 from crawler.model import as_list as json_list  # JSON text of a list column
 from crawler.normalize import safe_url
 from crawler.store import row_to_call
-from digest import swedish
+from digest import ledger, swedish
+from digest.options import CLOSING_DAYS, OTHER_LIMIT
 
-CLOSING_DAYS = 45
-OTHER_LIMIT = 40
 SUMMARY_CHARS = 300
 WATCHED_FIELDS = ("deadline", "status", "gone")
 
@@ -215,12 +213,8 @@ def other_since(db: Database, municipality: str, period: str) -> date:
     on the 1st of the month still lists what appeared since the previous one; without an
     earlier digest, the first day of the month before the period."""
     start, _ = swedish.parse_period(period)
-    rows = db.execute_returning_dicts(
-        "select max(created_at) as since from deliveries where kind = 'digest'"
-        " and status = 'sent' and municipality = ? collate nocase and period < ?",
-        [municipality, period],
-    )
-    since = swedish.as_date(rows[0]["since"]) if rows else None
+    sent = ledger.sent_history(db, "digest", municipality, before=period)
+    since = swedish.as_date(max((r["created_at"] for r in sent if r["created_at"]), default=None))
     if since is not None:
         return since
     return (start - timedelta(days=1)).replace(day=1)
@@ -229,14 +223,8 @@ def other_since(db: Database, municipality: str, period: str) -> date:
 def told_snapshots(db: Database, municipality: str, period: str) -> dict[str, dict[str, Any]]:
     """Each call's state as last told to the municipality in a sent digest of an earlier month."""
     told: dict[str, dict[str, Any]] = {}
-    rows = db.execute_returning_dicts(
-        "select items from deliveries where kind = 'digest' and status = 'sent'"
-        " and municipality = ? collate nocase and period < ? and items is not null"
-        " order by period, id",
-        [municipality, period],
-    )
-    for row in rows:
-        for entry in json.loads(row["items"]):
+    for row in ledger.sent_history(db, "digest", municipality, before=period):
+        for entry in row["items"] or []:
             told[entry["id"]] = {k: entry.get(k) for k in WATCHED_FIELDS}
     return told
 

@@ -16,21 +16,21 @@ from typing import Any
 from sqlite_utils import Database
 
 from crawler.config.needs import Inventory, Subscriber
-from digest import delivery, swedish
+from digest import ledger, swedish
 from digest.content import DigestContent, digest_content
-from digest.delivery import Outgoing
+from digest.ledger import Outgoing
 from digest.message import (
     Attachment,
+    Deadline,
     build_message,
     deadlines_ics,
     ics_attachment,
     make_message_id,
     slug,
 )
-from digest.options import DigestOptions, digest_options, smtp_section
+from digest.options import DigestOptions, digest_options, sender_from_settings, smtp_section
 from digest.render import render_pair
 from digest.subscribers import recipients
-from digest.transport import sender_from_settings
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ def build_digests(
         outgoing.extend(messages)
     for out in outgoing:
         report.built.append((out.municipality, out.recipient, out.subject))
-    report.counts = delivery.record(db, outgoing, kind="digest", period=period)
+    report.counts = ledger.record(db, outgoing, kind="digest", period=period)
     return report
 
 
@@ -211,10 +211,7 @@ def _digest_messages(
 ) -> list[Outgoing]:
     coordinator = inventory.coordinator
     ics = deadlines_ics(
-        (
-            (i.call.id, i.call.title, i.call.funder, i.call.deadline, i.call.deadline_time, i.url)
-            for i in content.matched
-        ),
+        (Deadline.of(i.call, i.url) for i in content.matched),
         name=f"Utlysningar {content.municipality}",
         today=content.today,
     )

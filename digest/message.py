@@ -1,4 +1,8 @@
-"""Turning rendered text and HTML into a MIME message, and deadlines into an .ics attachment.
+"""Turning rendered text and HTML into a MIME message, and deadlines into an iCalendar file.
+
+The iCalendar writer here is the only one: the digest's and the newsletter's attachments and
+``utlys export --format ics`` all use it, so one call is one event (the same UID, the same
+Swedish text) in every calendar it reaches.
 
 Every header value passes through ``header_safe`` (one line, no encoded-words) even when it
 looks like it comes from config: on Python 3.11.7 a newline or an encoded ``=0A`` in a header
@@ -14,14 +18,19 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from email import policy
+from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import format_datetime, parseaddr
+from io import BytesIO
 
 from icalendar import Calendar, Event
 
+from crawler.model import Call
 from crawler.normalize import header_safe, safe_url
-from digest.transport import message_bytes
+from digest import swedish
 
 
 @dataclass(frozen=True)
@@ -109,18 +118,54 @@ def build_message(
     return msg
 
 
-def deadlines_ics(
-    events: Iterable[tuple[str, str, str, str | None, str | None, str | None]],
-    *,
-    name: str,
-    today: date,
-) -> bytes | None:
-    """An iCalendar file with one all-day event per deadline, or None when there is none.
+@dataclass(frozen=True)
+class Deadline:
+    """One call's deadline, as it becomes one calendar event."""
 
-    ``events`` holds (call id, title, funder, deadline, deadline time, url). All-day events
-    read the same in Outlook, Google and Apple calendars without time-zone definitions; the
-    time of day goes into the summary. UIDs come from the call id, so a calendar that imports
-    next month's file updates the event instead of adding a second one.
+    call_id: str
+    title: str
+    funder: str | None
+    deadline: str | None  # ISO date; a call without one gets no event
+    deadline_time: str | None = None
+    url: str | None = None
+    status: str | None = None
+    budget_sek: int | None = None
+    details: tuple[str, ...] = ()  # further lines of the description ("Matchar: Växjö")
+
+    @classmethod
+    def of(cls, call: Call, url: str | None, details: Iterable[str] = ()) -> Deadline:
+        """The event of a call; ``url`` is its checked link (``safe_url``)."""
+        return cls(
+            call_id=call.id,
+            title=call.title,
+            funder=call.funder,
+            deadline=call.deadline,
+            deadline_time=call.deadline_time,
+            url=url,
+            status=call.status,
+            budget_sek=call.budget_sek,
+            details=tuple(details),
+        )
+
+
+def event_uid(call_id: str) -> str:
+    """From the call id alone, so a calendar that imports a newer file (next month's digest, a
+    new export) updates the event instead of adding a second one."""
+    return f"{hashlib.sha256(call_id.encode()).hexdigest()[:24]}-deadline@utlys"
+
+
+def deadline_summary(item: Deadline) -> str:
+    """``Sista ansökningsdag kl. 16.00: <title>``: the time of day, when known, is in the text."""
+    when = swedish.time_text(item.deadline_time)
+    return f"Sista ansökningsdag{' ' + when if when else ''}: {header_safe(item.title)}"
+
+
+def calendar_ics(events: Iterable[Deadline], *, name: str, today: date) -> tuple[bytes, int]:
+    """An iCalendar file with one all-day event per deadline, and how many events it holds.
+
+    All-day events read the same in Outlook, Google and Apple calendars without time-zone
+    definitions. DTSTAMP is the start of ``today`` (UTC), so a message rebuilt the same day is
+    byte-identical. A call listed twice gets one event.
     """
     cal = Calendar()
     cal.add("prodid", "-//utlys//Utlysningar//SV")
@@ -128,30 +173,38 @@ def deadlines_ics(
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", header_safe(name))
     stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
-    count = 0
-    for call_id, title, funder, deadline, deadline_time, url in events:
-        try:
-            day = date.fromisoformat(deadline or "")
-        except ValueError:
+    seen: set[str] = set()
+    for item in events:
+        day = swedish.as_date(item.deadline) if item.deadline else None
+        if day is None or item.call_id in seen:
             continue
+        seen.add(item.call_id)
         event = Event()
-        uid = hashlib.sha256(call_id.encode()).hexdigest()[:24]
-        event.add("uid", f"{uid}-deadline@utlys")
+        event.add("uid", event_uid(item.call_id))
         event.add("dtstamp", stamp)
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
-        when = f" kl. {deadline_time[:5].replace(':', '.')}" if deadline_time else ""
-        event.add("summary", f"Sista ansökningsdag{when}: {header_safe(title)}")
-        description = header_safe(funder)
-        url = safe_url(url)  # callers pass checked links; an unchecked one must not get in
+        event.add("summary", deadline_summary(item))
+        lines = [f"Finansiär: {header_safe(item.funder)}"] if item.funder else []
+        if item.status:
+            lines.append(f"Status: {swedish.status_text(item.status)}")
+        if item.budget_sek:
+            lines.append(f"Utlyst belopp: {swedish.kronor(item.budget_sek)}")
+        lines.extend(header_safe(line) for line in item.details)
+        url = safe_url(item.url)  # callers pass checked links; an unchecked one must not get in
         if url:
-            description += f"\n{url}"
+            lines.append(url)
             event.add("url", url)
-        event.add("description", description)
-        event.add("transp", "TRANSPARENT")
+        event.add("description", "\n".join(lines))
+        event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
         cal.add_component(event)
-        count += 1
-    return cal.to_ical() if count else None
+    return cal.to_ical(), len(seen)
+
+
+def deadlines_ics(events: Iterable[Deadline], *, name: str, today: date) -> bytes | None:
+    """The calendar attachment of a mail, or None when no call has a deadline."""
+    data, count = calendar_ics(events, name=name, today=today)
+    return data if count else None
 
 
 def ics_attachment(data: bytes, filename: str) -> Attachment:
@@ -164,6 +217,24 @@ def ics_attachment(data: bytes, filename: str) -> Attachment:
     )
 
 
+def message_bytes(msg: EmailMessage) -> bytes:
+    """The message as it goes on the wire and into an .eml file: CRLF line ends, as smtplib does.
+
+    Headers are folded at RFC 5322's 998-character limit instead of 78: the email package turns
+    an unfoldable long URL (List-Unsubscribe) into encoded-words at 78, which mail clients then
+    cannot use. Bodies are encoded when they are set, so this does not touch them.
+    """
+    buffer = BytesIO()
+    generator_policy = msg.policy.clone(linesep="\r\n", max_line_length=998)
+    BytesGenerator(buffer, policy=generator_policy).flatten(msg)
+    return buffer.getvalue()
+
+
 def message_text(msg: EmailMessage) -> str:
     """The whole message as stored in ``deliveries.message`` (ASCII; CRLF line ends)."""
     return message_bytes(msg).decode("ascii")
+
+
+def parse_stored(text: str) -> EmailMessage:
+    """A message back from ``deliveries.message``, to be sent exactly as it was built."""
+    return BytesParser(policy=policy.default).parsebytes(text.encode("ascii"))  # type: ignore[return-value]

@@ -16,11 +16,11 @@ from sqlite_utils import Database
 
 from crawler.config import ConfigError, load_sources
 from crawler.config.needs import Inventory
-from digest import delivery, swedish
+from digest import ledger, swedish
 from digest.content import Item, is_live, item_from_row, json_list
-from digest.delivery import Outgoing
 from digest.digests import BuildReport, compose, sender_of
-from digest.message import deadlines_ics, ics_attachment
+from digest.ledger import Outgoing
+from digest.message import Deadline, deadlines_ics, ics_attachment
 from digest.options import digest_options
 from digest.render import render, render_pair
 from digest.subscribers import NEWSLETTER, recipients
@@ -241,10 +241,7 @@ def build_newsletter_mail(
     sender = sender_of(settings, inventory)
     web_url = f"{options.public_url}/{period}.html" if options.public_url else None
     ics = deadlines_ics(
-        (
-            (i.call.id, i.call.title, i.call.funder, i.call.deadline, i.call.deadline_time, i.url)
-            for i in content.deadlines
-        ),
+        (Deadline.of(i.call, i.url) for i in content.deadlines),
         name="Ansökningstider",
         today=today,
     )
@@ -278,7 +275,7 @@ def build_newsletter_mail(
         )
         outgoing.append(Outgoing("newsletter", period, NEWSLETTER, sub.email, msg))
         report.built.append(("newsletter", sub.email, newsletter_subject(period)))
-    report.counts = delivery.record(db, outgoing, kind="newsletter", period=period)
+    report.counts = ledger.record(db, outgoing, kind="newsletter", period=period)
     return report
 
 

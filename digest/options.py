@@ -1,9 +1,13 @@
-"""The ``digest:`` section of config/settings.yaml, validated once with one-line errors."""
+"""The ``digest:`` and ``smtp:`` sections of config/settings.yaml, validated once with one-line
+errors. Parsing only: the transport built from the ``smtp:`` options is in ``digest.transport``.
+"""
 
 from __future__ import annotations
 
+import ipaddress
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -11,8 +15,10 @@ from urllib.parse import quote
 from crawler.config import ConfigError
 from crawler.config.needs import EMAIL
 from crawler.normalize import safe_url
-from digest import content
 from digest.subscribers import unsubscribe_token
+
+CLOSING_DAYS = 45  # a matched call whose deadline is this near is reminded of
+OTHER_LIMIT = 40  # at most this many "other new calls" in a digest
 
 DIGEST_KEYS = {
     "include_pending",
@@ -29,8 +35,8 @@ PLACEHOLDERS = {"email", "municipality", "token"}
 @dataclass(frozen=True)
 class DigestOptions:
     include_pending: bool = False
-    closing_days: int = content.CLOSING_DAYS
-    other_limit: int = content.OTHER_LIMIT
+    closing_days: int = CLOSING_DAYS
+    other_limit: int = OTHER_LIMIT
     unsubscribe_url: str | None = None  # https template with {email}, {municipality}, {token}
     unsubscribe_email: str | None = None  # mailto: target when there is no unsubscribe page
     newsletter_dir: Path = Path("newsletter")
@@ -72,8 +78,8 @@ def digest_options(settings: dict[str, Any] | None, *, where: str = "settings") 
         raise fail("include_pending", "expected true or false")
     numbers = {}
     for key, default in (
-        ("closing_days", content.CLOSING_DAYS),
-        ("other_limit", content.OTHER_LIMIT),
+        ("closing_days", CLOSING_DAYS),
+        ("other_limit", OTHER_LIMIT),
     ):
         value = section.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 366:
@@ -116,3 +122,141 @@ def smtp_section(settings: dict[str, Any] | None) -> dict[str, Any]:
 
 def _is_full(settings: dict[str, Any]) -> bool:
     return bool({"digest", "smtp", "schedule", "health", "logging"} & set(settings))
+
+
+DEFAULT_OUTBOX = Path("outbox")
+SMTP_KEYS = {"host", "port", "starttls", "ssl", "user", "timeout", "cafile", "from", "outbox"}
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class SmtpOptions:
+    """Where mail goes: an SMTP server when ``host`` is set, else the ``outbox`` folder."""
+
+    host: str | None = None
+    outbox: Path = DEFAULT_OUTBOX
+    port: int = 25
+    starttls: bool = True
+    use_ssl: bool = False
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout: float = 30.0
+    cafile: str | None = None
+
+
+def smtp_options(
+    smtp_settings: dict[str, Any] | None, *, outbox: Path | None = None, where: str = "settings"
+) -> SmtpOptions:
+    """The mail settings of this installation.
+
+    An explicit ``outbox`` folder wins (the command line's ``--outbox``, the demo); otherwise SMTP
+    when a host is configured (``smtp.host`` or ``UTLYS_SMTP_HOST``), else the outbox folder of
+    the settings (default ``outbox``). ``UTLYS_SMTP_HOST``, ``_PORT``, ``_USER`` and ``_STARTTLS``
+    override the file, as deployments expect; the password only ever comes from
+    ``UTLYS_SMTP_PASSWORD``. Raises ConfigError with a one-line message on a bad value, starting
+    with ``where`` (the settings file's name).
+    """
+    try:
+        return _smtp_options(smtp_settings, outbox)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _smtp_options(smtp_settings: dict[str, Any] | None, outbox: Path | None) -> SmtpOptions:
+    settings = smtp_settings or {}
+    if not isinstance(settings, dict):
+        raise ValueError("section 'smtp': expected a mapping")
+    if "password" in settings:
+        raise ValueError("smtp: field 'password': secrets are read from UTLYS_SMTP_PASSWORD only")
+    unknown = sorted(set(settings) - SMTP_KEYS)
+    if unknown:
+        raise ValueError(f"smtp: unknown field {unknown[0]!r}")
+    if outbox is not None:
+        return SmtpOptions(outbox=Path(outbox))
+    env = os.environ
+    host = env.get("UTLYS_SMTP_HOST") or _str_or_none(settings.get("host"), "host")
+    if not host:
+        return SmtpOptions(outbox=Path(settings.get("outbox") or DEFAULT_OUTBOX))
+    host = host.strip()
+    use_ssl = _bool(settings.get("ssl", False), "smtp: field 'ssl'")
+    if env.get("UTLYS_SMTP_STARTTLS"):
+        starttls = _bool(env["UTLYS_SMTP_STARTTLS"], "UTLYS_SMTP_STARTTLS")
+    elif settings.get("starttls") is not None:
+        starttls = _bool(settings["starttls"], "smtp: field 'starttls'")
+    else:
+        # Required by default; a server on this machine (a relay, a test server) may be plain.
+        starttls = not is_local(host)
+    default_port = 465 if use_ssl else 587 if starttls else 25
+    if env.get("UTLYS_SMTP_PORT"):
+        port = _port(env["UTLYS_SMTP_PORT"], "UTLYS_SMTP_PORT")
+    elif settings.get("port") is not None:
+        port = _port(settings["port"], "smtp: field 'port'")
+    else:
+        port = default_port
+    user = env.get("UTLYS_SMTP_USER") or _str_or_none(settings.get("user"), "user")
+    password = env.get("UTLYS_SMTP_PASSWORD")
+    if user and not password:
+        raise ValueError(f"smtp: user {user!r} is set but UTLYS_SMTP_PASSWORD is not")
+    timeout = settings.get("timeout", 30)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise ValueError("smtp: field 'timeout': must be a number of seconds above 0")
+    cafile = _str_or_none(settings.get("cafile"), "cafile")
+    if cafile and not Path(cafile).is_file():
+        raise ValueError(f"smtp: field 'cafile': no such file {cafile!r}")
+    return SmtpOptions(
+        host=host,
+        port=port,
+        starttls=starttls,
+        use_ssl=use_ssl,
+        user=user,
+        password=password,
+        timeout=float(timeout),
+        cafile=cafile,
+    )
+
+
+def sender_from_settings(smtp_settings: dict[str, Any], fallback: str | None) -> str:
+    """The From of every message: ``smtp.from`` (may carry a display name), else ``fallback``
+    (the coordinator's address), else a local placeholder."""
+    value = (smtp_settings or {}).get("from") or fallback or "utlys@localhost"
+    return " ".join(str(value).split())
+
+
+def is_local(host: str) -> bool:
+    """This machine: a relay or a test server here may be spoken to without TLS."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _bool(value: Any, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"{where}: expected true or false, got {value!r}")
+
+
+def _port(value: Any, where: str) -> int:
+    try:
+        port = int(str(value).strip())
+    except ValueError:
+        port = 0
+    if isinstance(value, bool) or not 0 < port < 65536:
+        raise ValueError(f"{where}: expected a port number, got {value!r}")
+    return port
+
+
+def _str_or_none(value: Any, key: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"smtp: field {key!r}: expected a text")
+    return value.strip() or None

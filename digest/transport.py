@@ -5,8 +5,9 @@ is *what happened* to a message, because the ledger decides on it whether a mess
 again:
 
 - ``send()`` returns: the server accepted the message (or the .eml file is written).
-- ``DeliveryRefused``: the server answered "no" (the answer is on the exception); nothing was
-  accepted for the refused recipients. ``permanent`` says whether trying later may help (5xx/4xx).
+- ``DeliveryRefused``: the server answered "no" (the answer is on the exception), to the envelope
+  or to the message itself at the end of DATA; nothing was accepted for the refused recipients.
+  ``permanent`` is False for a 4xx answer: trying later may help.
 - ``TransportUnavailable``: nothing was handed over (no connection, TLS or login failed); the
   message may safely be sent later.
 - ``DeliveryUncertain``: the connection broke while the message itself was being transferred;
@@ -18,26 +19,35 @@ phase in which something failed is known, which is what separates "refused" from
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import smtplib
 import socket
 import ssl
 import tempfile
-from email.generator import BytesGenerator
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
-from io import BytesIO
 from pathlib import Path
 from typing import Any, Protocol
 
-from crawler.config import ConfigError
+from digest.message import message_bytes
+from digest.options import SmtpOptions, is_local, smtp_options
+from digest.options import sender_from_settings as sender_from_settings  # the old place
 
-DEFAULT_OUTBOX = Path("outbox")
-SMTP_KEYS = {"host", "port", "starttls", "ssl", "user", "timeout", "cafile", "from", "outbox"}
-TRUE_WORDS = {"1", "true", "yes", "on"}
-FALSE_WORDS = {"0", "false", "no", "off"}
+__all__ = [
+    "DeliveryRefused",
+    "DeliveryUncertain",
+    "OutboxTransport",
+    "SmtpTransport",
+    "Transport",
+    "TransportError",
+    "TransportUnavailable",
+    "envelope",
+    "message_bytes",
+    "open_transport",
+    "sender_from_settings",
+    "transport_from_settings",
+]
 
 
 class TransportError(Exception):
@@ -81,19 +91,6 @@ class Transport(Protocol):
     def send(self, msg: EmailMessage) -> None: ...
 
     def close(self) -> None: ...
-
-
-def message_bytes(msg: EmailMessage) -> bytes:
-    """The message as it goes on the wire and into an .eml file: CRLF line ends, as smtplib does.
-
-    Headers are folded at RFC 5322's 998-character limit instead of 78: the email package turns
-    an unfoldable long URL (List-Unsubscribe) into encoded-words at 78, which mail clients then
-    cannot use. Bodies are encoded when they are set, so this does not touch them.
-    """
-    buffer = BytesIO()
-    generator_policy = msg.policy.clone(linesep="\r\n", max_line_length=998)
-    BytesGenerator(buffer, policy=generator_policy).flatten(msg)
-    return buffer.getvalue()
 
 
 def envelope(msg: EmailMessage) -> tuple[str, list[str]]:
@@ -223,7 +220,7 @@ class SmtpTransport:
                 smtp.starttls(context=self._context())
                 smtp.ehlo()
             if self.user:
-                if not (self.use_ssl or self.starttls or _is_local(self.host)):
+                if not (self.use_ssl or self.starttls or is_local(self.host)):
                     raise TransportUnavailable(
                         f"{self!r}: refusing to send the password over an unencrypted connection"
                     )
@@ -273,7 +270,9 @@ class SmtpTransport:
             raise TransportUnavailable(f"{self!r}: {_describe(exc)}") from exc
         self.in_doubt = True
         try:
-            smtp.data(data)
+            # smtplib raises on a refused DATA command, but *returns* the answer to the
+            # message itself: only a 250 there means the server took it.
+            code, answer = smtp.data(data)
         except smtplib.SMTPDataError as exc:
             self.in_doubt = False  # the server answered no
             self._reset()
@@ -288,6 +287,15 @@ class SmtpTransport:
                 f"{self!r}: connection lost while sending the message, it may have been "
                 f"accepted: {_describe(exc)}"
             ) from exc
+        if code != 250:
+            # 4xx: not now (greylisting, a full disk), try later; 5xx: refused for good. The
+            # transaction is over either way; a 421 also closes the connection.
+            self.in_doubt = False
+            if code == 421:
+                self._drop()
+            else:
+                self._reset()
+            raise DeliveryRefused(code, _text(answer))
         if refused:
             # Accepted for some recipients only; the caller learns who was refused.
             code, answer = next(iter(refused.values()))
@@ -332,122 +340,28 @@ class SmtpTransport:
         self.close()
 
 
-def transport_from_settings(
-    smtp_settings: dict[str, Any], *, outbox: Path | None = None, where: str = "settings"
-) -> OutboxTransport | SmtpTransport:
-    """The transport this installation uses.
-
-    An explicit ``outbox`` folder wins (the command line's ``--outbox``, the demo); otherwise SMTP
-    when a host is configured (``smtp.host`` or ``UTLYS_SMTP_HOST``), else the outbox folder of
-    the settings (default ``outbox``). ``UTLYS_SMTP_HOST``, ``_PORT``, ``_USER`` and ``_STARTTLS``
-    override the file, as deployments expect; the password only ever comes from
-    ``UTLYS_SMTP_PASSWORD``. Raises ConfigError with a one-line message on a bad value, starting
-    with ``where`` (the settings file's name).
-    """
-    try:
-        return _transport(smtp_settings, outbox)
-    except ValueError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
-
-
-def _transport(
-    smtp_settings: dict[str, Any], outbox: Path | None
-) -> OutboxTransport | SmtpTransport:
-    settings = smtp_settings or {}
-    if not isinstance(settings, dict):
-        raise ValueError("section 'smtp': expected a mapping")
-    if "password" in settings:
-        raise ValueError("smtp: field 'password': secrets are read from UTLYS_SMTP_PASSWORD only")
-    unknown = sorted(set(settings) - SMTP_KEYS)
-    if unknown:
-        raise ValueError(f"smtp: unknown field {unknown[0]!r}")
-    if outbox is not None:
-        return OutboxTransport(Path(outbox))
-    env = os.environ
-    host = env.get("UTLYS_SMTP_HOST") or _str_or_none(settings.get("host"), "host")
-    if not host:
-        return OutboxTransport(Path(settings.get("outbox") or DEFAULT_OUTBOX))
-    host = host.strip()
-    use_ssl = _bool(settings.get("ssl", False), "smtp: field 'ssl'")
-    if env.get("UTLYS_SMTP_STARTTLS"):
-        starttls = _bool(env["UTLYS_SMTP_STARTTLS"], "UTLYS_SMTP_STARTTLS")
-    elif settings.get("starttls") is not None:
-        starttls = _bool(settings["starttls"], "smtp: field 'starttls'")
-    else:
-        # Required by default; a server on this machine (a relay, a test server) may be plain.
-        starttls = not _is_local(host)
-    default_port = 465 if use_ssl else 587 if starttls else 25
-    if env.get("UTLYS_SMTP_PORT"):
-        port = _port(env["UTLYS_SMTP_PORT"], "UTLYS_SMTP_PORT")
-    elif settings.get("port") is not None:
-        port = _port(settings["port"], "smtp: field 'port'")
-    else:
-        port = default_port
-    user = env.get("UTLYS_SMTP_USER") or _str_or_none(settings.get("user"), "user")
-    password = env.get("UTLYS_SMTP_PASSWORD")
-    if user and not password:
-        raise ValueError(f"smtp: user {user!r} is set but UTLYS_SMTP_PASSWORD is not")
-    timeout = settings.get("timeout", 30)
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError("smtp: field 'timeout': must be a number of seconds above 0")
-    cafile = _str_or_none(settings.get("cafile"), "cafile")
-    if cafile and not Path(cafile).is_file():
-        raise ValueError(f"smtp: field 'cafile': no such file {cafile!r}")
+def open_transport(options: SmtpOptions) -> OutboxTransport | SmtpTransport:
+    """The transport the parsed ``smtp:`` options describe (nothing is connected yet)."""
+    if not options.host:
+        return OutboxTransport(options.outbox)
     return SmtpTransport(
-        host,
-        port,
-        starttls=starttls,
-        use_ssl=use_ssl,
-        user=user,
-        password=password,
-        timeout=float(timeout),
-        cafile=cafile,
+        options.host,
+        options.port,
+        starttls=options.starttls,
+        use_ssl=options.use_ssl,
+        user=options.user,
+        password=options.password,
+        timeout=options.timeout,
+        cafile=options.cafile,
     )
 
 
-def sender_from_settings(smtp_settings: dict[str, Any], fallback: str | None) -> str:
-    """The From of every message: ``smtp.from`` (may carry a display name), else ``fallback``
-    (the coordinator's address), else a local placeholder."""
-    value = (smtp_settings or {}).get("from") or fallback or "utlys@localhost"
-    return " ".join(str(value).split())
-
-
-def _bool(value: Any, where: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    word = str(value).strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise ValueError(f"{where}: expected true or false, got {value!r}")
-
-
-def _port(value: Any, where: str) -> int:
-    try:
-        port = int(str(value).strip())
-    except ValueError:
-        port = 0
-    if isinstance(value, bool) or not 0 < port < 65536:
-        raise ValueError(f"{where}: expected a port number, got {value!r}")
-    return port
-
-
-def _str_or_none(value: Any, key: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"smtp: field {key!r}: expected a text")
-    return value.strip() or None
-
-
-def _is_local(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+def transport_from_settings(
+    smtp_settings: dict[str, Any], *, outbox: Path | None = None, where: str = "settings"
+) -> OutboxTransport | SmtpTransport:
+    """The transport this installation uses (see ``digest.options.smtp_options``); ConfigError
+    with a one-line message naming ``where`` on a bad setting."""
+    return open_transport(smtp_options(smtp_settings, outbox=outbox, where=where))
 
 
 def _text(answer: bytes | str) -> str:

@@ -12,14 +12,14 @@ import csv
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import IO, Any
 
-from icalendar import Calendar, Event
 from sqlite_utils import Database
 
 from crawler.model import LIST_FIELDS, STATUSES, as_list
 from crawler.normalize import safe_url
+from digest.message import Deadline, calendar_ics
 
 FORMATS = ("csv", "json", "ics")
 WHAT = ("calls", "matches")
@@ -151,46 +151,36 @@ def _cell(value: Any) -> str:
 
 
 def write_ics(rows: Iterable[dict[str, Any]], out: IO[str], *, now: datetime) -> int:
-    """One all-day event per call on its deadline (a deadline is a day in the calendar; the
-    time of day, when known, is in the title). Returns how many calls had no usable deadline."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//utlys//sista ansökningsdagar//SV")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Utlysningar – sista ansökningsdagar")
+    """One all-day event per call on its deadline, written by the digest's calendar writer, so
+    an exported call and the same call in a digest's attachment are one event (same UID, same
+    text). A match export names the municipalities. Returns how many calls had no deadline."""
     by_call: dict[str, dict[str, Any]] = {}
-    municipalities: dict[str, list[str]] = {}
+    municipalities: dict[str, set[str]] = {}
     for row in rows:
         by_call.setdefault(row["id"], row)
         if row.get("municipality"):
-            municipalities.setdefault(row["id"], []).append(row["municipality"])
-    skipped = 0
-    for call_id, row in by_call.items():
-        try:
-            deadline = date.fromisoformat(row.get("deadline") or "")
-        except ValueError:
-            skipped += 1
-            continue
-        when = f" kl. {row['deadline_time']}" if row.get("deadline_time") else ""
-        event = Event()
-        event.add("uid", f"{call_id}@utlys")
-        event.add("dtstamp", now)
-        event.add("dtstart", deadline)
-        event.add("dtend", deadline + timedelta(days=1))
-        event.add("summary", f"Sista ansökningsdag{when}: {row['title']} ({row['funder']})")
-        lines = [f"Finansiär: {row['funder']}", f"Status: {row['status']}"]
-        if row.get("budget_sek"):
-            lines.append(f"Utlyst belopp: {row['budget_sek']:,} kr".replace(",", " "))
-        if municipalities.get(call_id):
-            lines.append("Matchar: " + ", ".join(sorted(set(municipalities[call_id]))))
-        link = safe_url(row.get("url"))
-        if link:
-            event.add("url", link)
-            lines.append(link)
-        event.add("description", "\n".join(lines))
-        event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
-        calendar.add_component(event)
-    out.write(calendar.to_ical().decode("utf-8"))
-    return skipped
+            municipalities.setdefault(row["id"], set()).add(row["municipality"])
+    events = [
+        Deadline(
+            call_id=call_id,
+            title=row["title"],
+            funder=row.get("funder"),
+            deadline=row.get("deadline"),
+            deadline_time=row.get("deadline_time"),
+            url=row.get("url"),  # already checked by export_rows
+            status=row.get("status"),
+            budget_sek=row.get("budget_sek"),
+            details=(f"Matchar: {', '.join(sorted(municipalities[call_id]))}",)
+            if call_id in municipalities
+            else (),
+        )
+        for call_id, row in by_call.items()
+    ]
+    data, written = calendar_ics(
+        events, name="Utlysningar – sista ansökningsdagar", today=now.date()
+    )
+    out.write(data.decode("utf-8"))
+    return len(events) - written
 
 
 def export(

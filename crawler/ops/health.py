@@ -4,8 +4,10 @@ once per change.
 A single failed night is noise (a funder's server restarts); three in a row is a broken source.
 A listing that yields nothing, or far less than usual, is the quieter failure: the crawl
 "worked" but the page changed shape. The verdict is a pure function of the runs (`assess`), so
-the rules are tested from plain sequences; `check_health` stores the state per source and sends
-ONE alert when a source turns unhealthy and ONE when it recovers, never one per crawl.
+the rules are tested from plain sequences; `check_health` stores the state per source and
+records ONE alert when a source turns unhealthy and ONE when it recovers, never one per crawl.
+The alerts are sent through the digests' send ledger (`digest.alerts.send_alerts`, also
+importable from here).
 """
 
 from __future__ import annotations
@@ -14,16 +16,24 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
 from typing import Any
 
 from sqlite_utils import Database
 
 from crawler.config.settings import HealthSettings
-from crawler.normalize import header_safe
 from crawler.ops.logs import get_logger
 from crawler.store import write_transaction
+from digest.alerts import alert_message, record_alert, send_alerts
+
+__all__ = [
+    "Assessment",
+    "Transition",
+    "alert_message",
+    "assess",
+    "check_health",
+    "recent_runs",
+    "send_alerts",
+]
 
 log = get_logger("health")
 
@@ -121,8 +131,9 @@ def check_health(
 
     A source seen for the first time that is already unhealthy is a change too (from "unknown"),
     so a source broken from day one is reported; one that starts healthy is not news. The alert
-    is written (status `built`) in the same transaction as the state, so a crash between the two
-    can neither lose the alert nor send it twice; `send_alerts` delivers it.
+    is recorded in the send ledger (status `built`) in the same transaction as the state, so a
+    crash between the two can neither lose the alert nor send it twice; `send_alerts` delivers
+    it.
     """
     stamp = now.isoformat(timespec="seconds")
     transitions = []
@@ -165,19 +176,13 @@ def check_health(
                 continue  # first sight of a working source: nothing to tell
             alert_id = None
             if recipient:
-                alert_id = (
-                    db["health_alerts"]
-                    .insert(
-                        {
-                            "source": source,
-                            "transition": "recovered" if verdict.healthy else "unhealthy",
-                            "reason": verdict.detail_sv,
-                            "recipient": recipient,
-                            "status": "built",
-                            "created_at": stamp,
-                        }
-                    )
-                    .last_pk
+                alert_id = record_alert(
+                    db,
+                    source=source,
+                    transition="recovered" if verdict.healthy else "unhealthy",
+                    reason=verdict.detail_sv,
+                    recipient=recipient,
+                    at=stamp,
                 )
         if verdict.healthy:
             log.info("health: recovered: %s", verdict.detail, extra={"source": source})
@@ -185,107 +190,3 @@ def check_health(
             log.warning("health: unhealthy: %s", verdict.detail, extra={"source": source})
         transitions.append(Transition(source, verdict.healthy, verdict, alert_id))
     return transitions
-
-
-def alert_message(alert: dict[str, Any], *, sender: str, funder: str | None) -> EmailMessage:
-    """The alert email, in Swedish: the coordinator reads it, and it says what to do."""
-    source = alert["source"]
-    name = f"{funder} ({source})" if funder else source
-    msg = EmailMessage()
-    if alert["transition"] == "unhealthy":
-        subject = f"utlys: källan {name} behöver tittas på"
-        body = (
-            f"Hej!\n\nKällan {name} läses inte längre som den ska: {alert['reason']}.\n\n"
-            "Utlysningar från den här källan kan saknas i sammanställningar och utskick tills "
-            "felet är åtgärdat. Kontrollera att webbsidan finns kvar och ser ut som förut, "
-            "och kör sedan\n\n"
-            f"    utlys status\n    utlys crawl --only {source}\n\n"
-            "Du får ett nytt meddelande när källan fungerar igen (inte ett varje dag).\n"
-        )
-    else:
-        subject = f"utlys: källan {name} fungerar igen"
-        body = (
-            f"Hej!\n\nKällan {name} läses som vanligt igen: {alert['reason']}.\n\n"
-            "Inget mer behöver göras.\n"
-        )
-    msg["Subject"] = header_safe(subject)
-    # From and To come from settings or the environment, but a header value must still be one
-    # line without encoded-words (CVE-2024-6923), as every other header we write.
-    msg["From"] = header_safe(sender)
-    msg["To"] = header_safe(alert["recipient"])
-    msg["Date"] = format_datetime(datetime.fromisoformat(alert["created_at"]))
-    # Deterministic, so a resend after a crash is recognisably the same message.
-    domain = parseaddr(str(msg["From"]))[1].rpartition("@")[2] or "utlys.local"
-    msg["Message-ID"] = f"<utlys-health-{alert['id']}-{source}@{domain}>"
-    msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(body + "\n-- \nutlys, bevakning av utlysningar\n")
-    return msg
-
-
-def send_alerts(
-    db: Database,
-    transport: Any,
-    *,
-    sender: str,
-    now: datetime,
-    funders: dict[str, str] | None = None,
-) -> dict[str, int]:
-    """Send every alert not yet sent, exactly once each.
-
-    Same ledger rules as the digests: marked `sending` before it is handed over and `sent` after
-    the server accepts it; a server that could not be reached leaves it `built` for the next
-    check; one left in `sending` by a crash may have arrived, so it is never resent blindly
-    (`utlys status` shows it).
-    """
-    from digest.transport import DeliveryRefused, DeliveryUncertain, TransportUnavailable
-
-    counts = {"sent": 0, "failed": 0, "later": 0}
-    pending = db.execute_returning_dicts(
-        "select * from health_alerts where status = 'built' order by id"
-    )
-    for alert in pending:
-        msg = alert_message(alert, sender=sender, funder=(funders or {}).get(alert["source"]))
-        with write_transaction(db):
-            claimed = db.execute(
-                "update health_alerts set status = 'sending' where id = ? and status = 'built'",
-                [alert["id"]],
-            ).rowcount
-        if claimed != 1:
-            continue  # another check (the scheduler, `utlys health`) took it meanwhile
-        try:
-            transport.send(msg)
-        except TransportUnavailable as exc:
-            _mark(db, alert["id"], "built", str(exc))
-            counts["later"] += 1
-            log.warning("alert not sent, will retry: %s", exc, extra={"source": alert["source"]})
-            break  # the server is unreachable: the next ones would fail the same way
-        except DeliveryRefused as exc:
-            _mark(db, alert["id"], "failed" if exc.permanent else "built", str(exc))
-            counts["failed" if exc.permanent else "later"] += 1
-            log.error("alert refused: %s", exc, extra={"source": alert["source"]})
-        except DeliveryUncertain as exc:
-            _mark(db, alert["id"], "sending", str(exc))
-            log.error("alert may or may not be sent: %s", exc, extra={"source": alert["source"]})
-        else:
-            with write_transaction(db):
-                db.execute(
-                    "update health_alerts set status = 'sent', sent_at = ?, error = null"
-                    " where id = ?",
-                    [now.isoformat(timespec="seconds"), alert["id"]],
-                )
-            counts["sent"] += 1
-            log.info(
-                "alert sent to %s: %s",
-                alert["recipient"],
-                alert["transition"],
-                extra={"source": alert["source"]},
-            )
-    return counts
-
-
-def _mark(db: Database, alert_id: int, status: str, error: str) -> None:
-    with write_transaction(db):
-        db.execute(
-            "update health_alerts set status = ?, error = ? where id = ?",
-            [status, error, alert_id],
-        )

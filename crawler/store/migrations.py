@@ -6,6 +6,8 @@ existing database: they never change, and a change of schema is a new migration.
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database, Migrations
 
 from crawler.model import Call
@@ -204,4 +206,43 @@ def m160_core_fts_on_text_only(db: Database) -> None:
         ' INSERT INTO "calls_fts" (rowid, title, summary, funder, programme)'
         " VALUES (new.rowid, new.title, new.summary, new.funder, new.programme);"
         " END"
+    )
+
+
+@migrations()
+def m170_dig_alerts_in_deliveries(db: Database) -> None:
+    """Health alerts join the one send ledger: a row of ``deliveries`` with kind ``alert``, the
+    source as its audience and the time of the transition as its period; the transition and the
+    reason are its ``items`` (JSON), its message is written when it is first sent. Every alert
+    recorded so far moves over with its status, so none is sent twice or lost. What was the table
+    ``health_alerts`` becomes a view over the ledger, for readers not yet moved."""
+    taken: set[tuple[str, str, str]] = set()
+    for row in db.execute_returning_dicts("select * from health_alerts order by id"):
+        period = row["created_at"] or ""
+        key = (period, row["source"], (row["recipient"] or "").lower())
+        if key in taken:  # two alerts of one source at the same second: keep both
+            period = f"{period}#{row['id']}"
+        taken.add(key)
+        db["deliveries"].insert(
+            {
+                "kind": "alert",
+                "period": period,
+                "municipality": row["source"],
+                "recipient": key[2],
+                "status": row["status"],
+                "created_at": row["created_at"],
+                "sent_at": row["sent_at"],
+                "error": row["error"],
+                "items": json.dumps(
+                    {"transition": row["transition"], "reason": row["reason"]},
+                    ensure_ascii=False,
+                ),
+            }
+        )
+    db.execute("drop table health_alerts")
+    db.execute(
+        "create view health_alerts as select id, municipality as source,"
+        " json_extract(items, '$.transition') as transition,"
+        " json_extract(items, '$.reason') as reason, recipient, status, created_at, sent_at,"
+        " error from deliveries where kind = 'alert'"
     )

@@ -39,7 +39,8 @@ class Handler:
     """Collects every accepted envelope; refuses the addresses in ``refuse`` with 550; drops
     the connection (once) instead of answering the DATA of message number ``drop_after + 1``; and
     holds message number ``stall_at + 1`` (setting ``stalled``) until ``release`` is set, then
-    accepts it."""
+    accepts it. Each answer in ``data_answers`` is given, in turn, at the end of one DATA
+    instead of accepting the message ("451 4.3.0 try later", "554 5.7.1 rejected")."""
 
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
@@ -48,6 +49,7 @@ class Handler:
     stall_in: str = "DATA"  # or "RCPT": stall before the message itself is transferred
     stalled: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+    data_answers: list[str] = field(default_factory=list)
 
     async def handle_RCPT(self, server, session, envelope: Envelope, address, rcpt_options):
         if self.stall_in == "RCPT":
@@ -64,6 +66,8 @@ class Handler:
             return "421 closing"
         if self.stall_in == "DATA":
             await self._stall()
+        if self.data_answers:
+            return self.data_answers.pop(0)
         self.received.append(
             Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
         )

@@ -10,8 +10,8 @@ import pytest
 from icalendar import Calendar
 
 from crawler.store import save_calls
-from digest.delivery import send_deliveries
 from digest.digests import build_digests
+from digest.ledger import send_deliveries
 from digest.transport import SmtpTransport
 
 from .conftest import PERIOD, add_match, make_call
@@ -171,11 +171,11 @@ def test_the_html_has_no_scripts_or_external_resources(received):
 
 
 def test_the_calendar_keeps_only_http_links_whoever_calls_it():
-    from digest.message import deadlines_ics
+    from digest.message import Deadline, deadlines_ics
 
     events = [
-        ("esf:1", "Ett", "ESF", "2026-12-01", None, " java\tscript:alert(1)"),
-        ("esf:2", "Två", "ESF", "2026-12-02", None, "https://www.esf.se/2/"),
+        Deadline("esf:1", "Ett", "ESF", "2026-12-01", None, " java\tscript:alert(1)"),
+        Deadline("esf:2", "Två", "ESF", "2026-12-02", None, "https://www.esf.se/2/"),
     ]
     data = deadlines_ics(events, name="Utlysningar", today=date(2026, 11, 23))
     calendar = Calendar.from_ical(data)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from crawler.store import record_run, save_calls
-from digest.delivery import send_deliveries
+from digest.ledger import send_deliveries
 from digest.newsletter import build_newsletter, build_newsletter_mail, newsletter_content
-from digest.transport import OutboxTransport
+from digest.transport import OutboxTransport, SmtpTransport
 
 from .conftest import PERIOD, add_match, make_call
 
@@ -109,3 +109,26 @@ def test_newsletter_email_goes_to_the_newsletter_list_once(db, inventory, today,
 def test_an_empty_month_sends_no_newsletter_mail(db, inventory, today):
     report = build_newsletter_mail(db, inventory, PERIOD, settings={}, today=today)
     assert report.built == [] and "no mail" in report.skipped[-1][1]
+
+
+def test_a_newsletter_the_server_defers_or_rejects_at_data_is_not_recorded_as_sent(
+    db, inventory, today, smtp_server
+):
+    handler, port = smtp_server
+    save_calls(db, "esf", [make_call(1)], seen_at="2026-11-16T06:00:00+00:00")
+    build_newsletter_mail(db, inventory, PERIOD, settings={}, today=today)
+    handler.data_answers.extend(["451 4.3.0 try later", "554 5.7.1 rejected"])
+
+    def send():
+        transport = SmtpTransport("127.0.0.1", port, starttls=False, timeout=5)
+        return send_deliveries(db, transport, kind="newsletter", period=PERIOD)
+
+    first = send()
+    assert first.deferred == [("styrgrupp@vaxjo.example.se", "451 4.3.0 try later")]
+    assert not first.ok
+    second = send()
+    assert second.failed == [("styrgrupp@vaxjo.example.se", "554 5.7.1 rejected")]
+    assert not second.ok
+    assert handler.received == []
+    [row] = db.execute_returning_dicts("select status, error from deliveries")
+    assert row == {"status": "failed", "error": "554 5.7.1 rejected"}

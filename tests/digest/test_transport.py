@@ -160,3 +160,29 @@ def test_a_server_that_closed_the_idle_connection_is_reconnected(smtp_server):
     transport.send(message("b@example.se", 2))
     transport.close()
     assert len(handler.received) == 2
+
+
+@pytest.mark.parametrize(
+    ("answer", "code", "permanent"),
+    [
+        ("451 4.3.0 try later", 451, False),
+        ("452 4.3.1 Insufficient system storage", 452, False),
+        ("552 5.3.4 Message size exceeds fixed limit", 552, True),
+        ("554 5.7.1 rejected", 554, True),
+    ],
+)
+def test_an_error_answer_at_the_end_of_data_is_a_refusal_not_a_delivery(
+    smtp_server, answer, code, permanent
+):
+    """The server's reply to the message itself is the only one that says it took it."""
+    handler, port = smtp_server
+    handler.data_answers.append(answer)
+    with SmtpTransport("127.0.0.1", port, starttls=False, timeout=5) as transport:
+        with pytest.raises(DeliveryRefused) as caught:
+            transport.send(message())
+        assert caught.value.code == code
+        assert caught.value.permanent is permanent
+        assert str(caught.value) == answer
+        assert transport.in_doubt is False  # the server answered: nothing is in doubt
+        transport.send(message("b@example.se", 2))  # the same connection takes the next one
+    assert [r.rcpt_tos for r in handler.received] == [["b@example.se"]]

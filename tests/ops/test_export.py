@@ -14,6 +14,7 @@ from icalendar import Calendar
 from crawler.cli import cli
 from crawler.model import Call
 from crawler.store import open_db, save_calls
+from digest.message import event_uid
 
 
 @pytest.fixture
@@ -101,12 +102,14 @@ def test_ics_export_has_one_event_per_deadline_and_no_unsafe_links(filled_db):
     result = export(filled_db, "--format", "ics")
     calendar = Calendar.from_ical(result.stdout)
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
-    assert set(events) == {"esf:1@utlys", "esf:2@utlys", "tva:1@utlys"}  # standing: no deadline
-    first = events["esf:1@utlys"]
+    uid = {call_id: event_uid(call_id) for call_id in ("esf:1", "esf:2", "tva:1")}
+    assert set(events) == set(uid.values())  # arv:1 is standing: no deadline
+    first = events[uid["esf:1"]]
     assert first.decoded("dtstart").isoformat() == "2026-12-15"
-    assert "kl. 16:00" in str(first["summary"]) and "Vägar till arbete" in str(first["summary"])
+    assert str(first["summary"]) == "Sista ansökningsdag kl. 16.00: Vägar till arbete"
+    assert "Finansiär: Svenska ESF-rådet" in str(first["description"])
     assert str(first["url"]) == "https://www.esf.se/1/"
-    assert "url" not in events["esf:2@utlys"]
+    assert "url" not in events[uid["esf:2"]]
     assert "javascript" not in result.stdout
     assert "1 without a deadline left out" in result.stderr
 

@@ -4,13 +4,14 @@ a real SMTP server on 127.0.0.1."""
 from __future__ import annotations
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from crawler.config.settings import HealthSettings
 from crawler.ops.health import assess, check_health, send_alerts
 from crawler.store import open_db
 from digest.transport import SmtpTransport
 
-from .conftest import add_runs, at
+from .conftest import Mailbox, add_runs, at, free_port
 
 SETTINGS = HealthSettings()  # 3 failures in a row, shrink below 0.5 x median of 5
 
@@ -70,12 +71,12 @@ def _check_and_send(db_path, mailbox, now):
         )
         transport = SmtpTransport("127.0.0.1", mailbox.port, starttls=False, timeout=5)
         try:
-            counts = send_alerts(
+            report = send_alerts(
                 db, transport, sender="utlys@example.se", now=at(now), funders={"esf": "ESF"}
             )
         finally:
             transport.close()
-        return transitions, counts
+        return transitions, report
     finally:
         db.close()
 
@@ -105,7 +106,10 @@ def test_one_alert_when_a_source_turns_unhealthy_and_one_when_it_recovers(db_pat
     assert mailbox.messages[0]["Message-ID"] != mailbox.messages[1]["Message-ID"]
 
     db = open_db(db_path)
-    alerts = db.execute_returning_dicts("select source, transition, status from health_alerts")
+    alerts = db.execute_returning_dicts(
+        "select municipality as source, json_extract(items, '$.transition') as transition,"
+        " status from deliveries where kind = 'alert' order by id"
+    )
     assert alerts == [
         {"source": "esf", "transition": "unhealthy", "status": "sent"},
         {"source": "esf", "transition": "recovered", "status": "sent"},
@@ -114,9 +118,9 @@ def test_one_alert_when_a_source_turns_unhealthy_and_one_when_it_recovers(db_pat
 
 def test_a_source_broken_from_the_start_is_reported(db_path, mailbox):
     add_runs(db_path, "amif", [("failed", 0)] * 3, error="HTTP 500 on /amif/")
-    transitions, counts = _check_and_send(db_path, mailbox, "2026-11-23 06:30")
+    transitions, report = _check_and_send(db_path, mailbox, "2026-11-23 06:30")
     assert [(t.source, t.healthy) for t in transitions] == [("amif", False)]
-    assert counts["sent"] == 1 and len(mailbox.messages) == 1
+    assert len(report.sent) == 1 and report.ok and len(mailbox.messages) == 1
 
 
 def test_an_alert_the_server_could_not_take_is_sent_at_the_next_check(db_path, mailbox):
@@ -124,8 +128,8 @@ def test_an_alert_the_server_could_not_take_is_sent_at_the_next_check(db_path, m
     db = open_db(db_path)
     check_health(db, ["esf"], SETTINGS, now=at("2026-11-23 06:30"), recipient="s@example.se")
     down = SmtpTransport("127.0.0.1", 9, starttls=False, timeout=2)  # nothing listens on 9
-    counts = send_alerts(db, down, sender="utlys@example.se", now=at("2026-11-23 06:30"))
-    assert counts == {"sent": 0, "failed": 0, "later": 1}
+    report = send_alerts(db, down, sender="utlys@example.se", now=at("2026-11-23 06:30"))
+    assert report.sent == [] and report.stopped and not report.ok
     assert mailbox.messages == []
     # The next check finds no new transition, but delivers the alert still owed.
     _check_and_send(db_path, mailbox, "2026-11-24 06:30")
@@ -138,7 +142,7 @@ def test_an_alert_left_sending_by_a_crash_is_not_resent(db_path, mailbox):
     add_runs(db_path, "esf", [("failed", 0)] * 3, error="timeout")
     db = open_db(db_path)
     check_health(db, ["esf"], SETTINGS, now=at("2026-11-23 06:30"), recipient="s@example.se")
-    db.execute("update health_alerts set status = 'sending'")  # crashed while handing it over
+    db.execute("update deliveries set status = 'sending'")  # crashed while handing it over
     _check_and_send(db_path, mailbox, "2026-11-23 06:40")
     assert mailbox.messages == []
 
@@ -171,7 +175,7 @@ def test_health_command_alerts_once_through_the_outbox(tmp_path, db_path, write_
 
 
 def test_alert_addresses_from_settings_cannot_inject_headers():
-    from crawler.ops.health import alert_message
+    from digest.alerts import alert_message
 
     alert = {
         "id": 1,
@@ -210,10 +214,114 @@ def test_two_checks_sending_at_once_send_each_alert_once(db_path, mailbox):
             super().send(msg)
 
     transport = BusyTransport("127.0.0.1", mailbox.port, starttls=False, timeout=5)
-    counts = send_alerts(db, transport, sender="utlys@example.se", now=now)
+    report = send_alerts(db, transport, sender="utlys@example.se", now=now)
     transport.close()
-    assert counts["sent"] == 1
+    assert len(report.sent) == 1
     assert sorted(m["Subject"] for m in mailbox.messages) == [
         "utlys: källan amif behöver tittas på",
         "utlys: källan esf behöver tittas på",
     ]
+
+
+class Answering(Mailbox):
+    """A mailbox that answers the DATA of the next messages with the given replies."""
+
+    def __init__(self, port: int, answers: list[str]) -> None:
+        super().__init__(port)
+        self.answers = answers
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.answers:
+            return self.answers.pop(0)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def answering():
+    box = Answering(free_port(), [])
+    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    controller.start()
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+def alert_rows(db_path) -> list[dict]:
+    db = open_db(db_path)
+    try:
+        return db.execute_returning_dicts(
+            "select status, error from deliveries where kind = 'alert' order by id"
+        )
+    finally:
+        db.close()
+
+
+def test_an_alert_deferred_at_data_is_sent_at_the_next_check(db_path, answering):
+    add_runs(db_path, "esf", [("failed", 0)] * 3, error="timeout")
+    answering.answers.append("451 4.3.0 try later")
+    _check_and_send(db_path, answering, "2026-11-23 06:30")
+    assert answering.messages == []
+    assert alert_rows(db_path) == [{"status": "built", "error": "451 4.3.0 try later"}]
+    _check_and_send(db_path, answering, "2026-11-24 06:30")
+    assert len(answering.messages) == 1
+    assert [row["status"] for row in alert_rows(db_path)] == ["sent"]
+
+
+def test_an_alert_rejected_at_data_fails_with_the_servers_text(db_path, answering):
+    add_runs(db_path, "esf", [("failed", 0)] * 3, error="timeout")
+    answering.answers.append("554 5.7.1 rejected")
+    _check_and_send(db_path, answering, "2026-11-23 06:30")
+    _check_and_send(db_path, answering, "2026-11-24 06:30")
+    assert answering.messages == []
+    assert alert_rows(db_path) == [{"status": "failed", "error": "554 5.7.1 rejected"}]
+
+
+def test_alerts_recorded_before_the_one_ledger_move_into_it_and_keep_their_state(db_path, mailbox):
+    """A database from before the alerts joined `deliveries`: its sent alert stays sent, the
+    one still owed is sent by the next check, the one held stays held, and `health_alerts`
+    reads on as a view for readers not yet moved."""
+    from sqlite_utils import Database
+
+    from crawler.store import migrations
+
+    old = Database(db_path)
+    migrations.apply(old, stop_before="m170_dig_alerts_in_deliveries")
+    for source, status in [("esf", "sent"), ("amif", "built"), ("mucf", "sending")]:
+        old["health_alerts"].insert(
+            {
+                "source": source,
+                "transition": "unhealthy",
+                "reason": f"har misslyckats 3 gånger i rad: {source} svarar inte",
+                "recipient": "Samordnare@example.se",
+                "status": status,
+                "created_at": "2026-11-20T06:30:00+01:00",
+                "sent_at": "2026-11-20T06:31:00+01:00" if status == "sent" else None,
+            }
+        )
+    old.close()
+
+    db = open_db(db_path)
+    assert "health_alerts" not in db.table_names() and "health_alerts" in db.view_names()
+    view = db.execute_returning_dicts(
+        "select source, transition, status from health_alerts order by id"
+    )
+    assert view == [
+        {"source": "esf", "transition": "unhealthy", "status": "sent"},
+        {"source": "amif", "transition": "unhealthy", "status": "built"},
+        {"source": "mucf", "transition": "unhealthy", "status": "sending"},
+    ]
+    transport = SmtpTransport("127.0.0.1", mailbox.port, starttls=False, timeout=5)
+    report = send_alerts(db, transport, sender="utlys@example.se", now=at("2026-11-23 06:30"))
+    assert report.sent == ["samordnare@example.se"] and len(report.held) == 1
+    [message] = mailbox.messages
+    assert "amif" in message["Subject"] and "amif svarar inte" in message.get_content()
+    statuses = db.execute_returning_dicts(
+        "select municipality, status from deliveries where kind = 'alert' order by id"
+    )
+    assert [(r["municipality"], r["status"]) for r in statuses] == [
+        ("esf", "sent"),
+        ("amif", "sent"),
+        ("mucf", "sending"),
+    ]
+    db.close()

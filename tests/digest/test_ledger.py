@@ -1,4 +1,5 @@
-"""Exactly-once delivery through a real SMTP server: resend, interruption, refusal, held."""
+"""The send ledger: exactly-once delivery through a real SMTP server: resend, interruption,
+refusal (also at the end of DATA), held."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from crawler.store import save_calls
-from digest import delivery
-from digest.delivery import send_deliveries
+from digest import ledger
 from digest.digests import build_digests
+from digest.ledger import send_deliveries
 from digest.subscribers import remove
 from digest.transport import OutboxTransport, SmtpTransport
 
@@ -120,7 +121,7 @@ def test_a_crash_after_acceptance_is_held_not_resent_and_the_rest_is_sent(db, bu
     again = send_deliveries(db, smtp(port), kind="digest", period=PERIOD)
     assert again.sent == [] and len(again.held) == 1
     # The coordinator checked: it arrived.
-    delivery.release(db, [resumed.held[0]["id"]], resend=False)
+    ledger.release(db, [resumed.held[0]["id"]], resend=False)
     assert set(statuses(db).values()) == {"sent"}
     assert len(handler.received) == 3
 
@@ -135,11 +136,11 @@ def test_a_held_message_is_sent_again_only_when_released(db, built, smtp_server)
     assert send_deliveries(db, smtp(port), kind="digest", period=PERIOD).held[0]["id"] == held_id
     sent_id = db.execute_returning_dicts("select id from deliveries where status = 'sent'")[0]
     with pytest.raises(ValueError, match="not held"):
-        delivery.release(db, [sent_id["id"], held_id], resend=True)
+        ledger.release(db, [sent_id["id"], held_id], resend=True)
     with pytest.raises(ValueError, match="no delivery with id 999"):
-        delivery.release(db, [999], resend=True)
+        ledger.release(db, [999], resend=True)
     assert statuses(db)["chef@vaxjo.example.se"] == "sending"  # nothing changed
-    delivery.release(db, [held_id], resend=True)
+    ledger.release(db, [held_id], resend=True)
     final = send_deliveries(db, smtp(port), kind="digest", period=PERIOD)
     assert len(final.held) == 0
     assert len(handler.received) == 3
@@ -295,3 +296,32 @@ def test_sigterm_while_the_envelope_is_sent_lets_the_resumed_send_deliver_everyt
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     received = [r.rcpt_tos[0] for r in handler.received]
     assert len(received) == 3 and len(set(received)) == 3
+
+
+def test_a_temporary_answer_to_data_defers_the_message_until_the_next_send(db, built, smtp_server):
+    handler, port = smtp_server
+    handler.data_answers.append("451 4.3.0 try later")
+    report = send_deliveries(db, smtp(port), kind="digest", period=PERIOD)
+    assert [error for _, error in report.deferred] == ["451 4.3.0 try later"]
+    assert len(report.sent) == 2 and report.failed == [] and not report.ok
+    [deferred] = [r for r, s in statuses(db).items() if s == "built"]
+    assert deferred == report.deferred[0][0]
+    again = send_deliveries(db, smtp(port), kind="digest", period=PERIOD)
+    assert again.sent == [deferred] and again.ok
+    received = [r.rcpt_tos[0] for r in handler.received]
+    assert len(received) == 3 and len(set(received)) == 3
+
+
+def test_a_permanent_answer_to_data_fails_the_message_with_the_servers_text(db, built, smtp_server):
+    handler, port = smtp_server
+    handler.data_answers.append("554 5.7.1 rejected")
+    report = send_deliveries(db, smtp(port), kind="digest", period=PERIOD)
+    assert [error for _, error in report.failed] == ["554 5.7.1 rejected"]
+    assert len(report.sent) == 2 and not report.ok
+    [row] = db.execute_returning_dicts(
+        "select recipient, error from deliveries where status = 'failed'"
+    )
+    assert row == {"recipient": report.failed[0][0], "error": "554 5.7.1 rejected"}
+    assert len(handler.received) == 2
+    # Not retried unless asked to.
+    assert send_deliveries(db, smtp(port), kind="digest", period=PERIOD).sent == []

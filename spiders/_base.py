@@ -20,6 +20,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -50,6 +51,14 @@ def as_date(value: str | date | None) -> date | None:
         raise ConfigError(f"UTLYS_TODAY: {value!r} is not a date like 2026-11-23") from None
 
 
+def site_domains(source: Source) -> list[str]:
+    """The hosts of a source's URLs ("www." dropped, so esf.se and www.esf.se are one site),
+    plus any ``options.allowed_domains``."""
+    hosts = {urlsplit(url).hostname or "" for url in (*source.start_urls, *source.news_urls)}
+    hosts |= {str(d) for d in (source.options or {}).get("allowed_domains", ())}
+    return sorted(h.lower().removeprefix("www.") for h in hosts if h)
+
+
 class CallSpider(scrapy.Spider):
     """Base of every spider: one source, its listing pages, and the calls on them.
 
@@ -74,6 +83,9 @@ class CallSpider(scrapy.Spider):
         self.source = source
         self.start_urls = list(source.start_urls)
         self.news_urls = list(source.news_urls)
+        # Stay on the source's own site: Scrapy's offsite filter then drops redirects and links
+        # to other hosts (a call URL rewritten to another host would be a different call).
+        self.allowed_domains = site_domains(source)
         self.complete = True
         self._today = as_date(today)
         self.validate_options(dict(source.options or {}))
@@ -82,7 +94,7 @@ class CallSpider(scrapy.Spider):
 
     def validate_options(self, options: dict[str, Any]) -> None:
         """Reject unknown option keys with one line naming the source and the key."""
-        unknown = sorted(set(options) - self.option_keys)
+        unknown = sorted(set(options) - self.option_keys - {"allowed_domains"})
         if unknown:
             known = ", ".join(sorted(self.option_keys)) or "none"
             raise ConfigError(

@@ -116,7 +116,7 @@ def _crawler_settings(path: Path, raw: Any) -> CrawlerSettings:
         if key in raw and not isinstance(raw[key], str):
             raise fail(key, "must be a text")
     try:
-        CrawlerSettings(**raw).agent
+        _ = CrawlerSettings(**raw).agent  # formats the user agent: a bad placeholder fails here
     except (KeyError, IndexError, ValueError) as exc:
         raise fail("user_agent", f"unknown placeholder {exc}; only {{contact}} is known") from None
     if "download_delay" in raw:

@@ -16,8 +16,9 @@ Each keeps ``problems`` ({url: message}); ``crawl_problems(crawler)`` lists them
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -90,8 +91,15 @@ def _is_robots(request: Request) -> bool:
     return urlsplit(request.url).path == "/robots.txt"
 
 
+def on_site(host: str | None, domains: Iterable[str]) -> bool:
+    """Whether ``host`` is one of ``domains`` or below one (as Scrapy's allowed_domains)."""
+    host = (host or "").lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
 class ProblemRecorder:
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.problems: dict[str, str] = {}
         self.timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
 
@@ -103,11 +111,32 @@ class ProblemRecorder:
         # A cached copy (a fresh hit, or the one HttpCacheMiddleware hands back after a download
         # error) also passes here: it is no answer from the server, so it clears nothing.
         if "cached" not in response.flags and not _is_robots(request):
-            if response.status >= 400:
+            redirect = self._bad_redirect(request, response)
+            if redirect:
+                self.problems[request.url] = redirect
+            elif response.status >= 400:
                 self.problems[request.url] = f"HTTP {response.status} on {where(request.url)}"
             else:
                 self.problems.pop(request.url, None)
         return response
+
+    def _bad_redirect(self, request: Request, response: Response) -> str | None:
+        """A redirect that leaves the source's site (Scrapy's offsite filter then drops it
+        without a word) or comes back to a page of its own chain (the duplicate filter drops
+        it): either way the page is not read, and the run must say so."""
+        location = response.headers.get("Location")
+        if not (300 <= response.status < 400) or not location:
+            return None
+        target = urljoin(request.url, location.decode("latin-1").strip())
+        spider = self.crawler.spider
+        domains = getattr(spider, "allowed_domains", None) or ()
+        host = urlsplit(target).hostname
+        if domains and not on_site(host, domains):
+            return f"redirect to another site ({host}) on {where(request.url)}"
+        chain = [*request.meta.get("redirect_urls", ()), request.url]
+        if target.split("#")[0] in chain:
+            return f"redirect loop on {where(request.url)}"
+        return None
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         # IgnoreRequest is a decision (robots.txt, offsite), not a failure of the site; the

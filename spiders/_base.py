@@ -51,6 +51,19 @@ def as_date(value: str | date | None) -> date | None:
         raise ConfigError(f"UTLYS_TODAY: {value!r} is not a date like 2026-11-23") from None
 
 
+def looks_binary(body: bytes) -> bool:
+    """Whether a body served as text is bytes no page has: NULs or many control characters in
+    its first 4 kB (a broken server, a file served with the wrong type). Such a listing has no
+    calls because it is no page, which must not read as "the funder has none"."""
+    head = body[:4096]
+    if not head:
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    return controls > len(head) // 100
+
+
 def site_domains(source: Source) -> list[str]:
     """The hosts of a source's URLs ("www." dropped, so esf.se and www.esf.se are one site),
     plus any ``options.allowed_domains``."""
@@ -150,6 +163,8 @@ class CallSpider(scrapy.Spider):
         try:
             if not isinstance(response, TextResponse):
                 raise ValueError(f"not a web page ({response.headers.get('Content-Type')!r})")
+            if looks_binary(response.body):
+                raise ValueError("not a web page (binary content)")
             yield from handler(response) or ()
             if response.meta.get(ROLE) == "listing" and self.paginate:
                 yield from self.next_pages(response)

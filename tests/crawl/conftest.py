@@ -8,7 +8,11 @@ server's request log.
 from __future__ import annotations
 
 import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -70,3 +74,44 @@ def write_sources(path: Path, entries: list[dict], **crawler: object) -> Path:
     data = {"crawler": {"contact": "test@example.se", **crawler}, "sources": entries}
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+@contextmanager
+def site(
+    pages: dict[str, str | bytes], redirects: dict[str, str] | None = None
+) -> Iterator[ThreadingHTTPServer]:
+    """A small site on 127.0.0.1: ``pages`` (path -> HTML, served as text/html) and
+    ``redirects`` (path -> Location of a 302; ``{port}`` is the server's port)."""
+    redirects = redirects or {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            self.server.log.append(self.path)  # type: ignore[attr-defined]
+            if self.path in redirects:
+                self.send_response(302)
+                self.send_header("Location", redirects[self.path].format(**self.server.ports))  # type: ignore[attr-defined]
+                self.end_headers()
+            elif self.path in pages:
+                page = pages[self.path]
+                body = page if isinstance(page, bytes) else page.encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            else:
+                self.send_error(404)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.log = []  # type: ignore[attr-defined]
+    server.ports = {"port": server.server_address[1]}  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -4,55 +4,14 @@ for another site)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 from crawler.crawl.runner import run_crawl
 from crawler.store import open_db
-from tests.crawl.conftest import write_sources
+from tests.crawl.conftest import site, write_sources
 
 CALL_PAGE = (
     "<html><body><main><h1>{title}</h1><p>Sista ansökningsdag: 30 november 2026.</p>"
     "<p>Stöd till projekt för långtidsarbetslösa.</p></main></body></html>"
 )
-
-
-@contextmanager
-def site(pages: dict[str, str], redirects: dict[str, str]) -> Iterator[ThreadingHTTPServer]:
-    """Serve ``pages`` (path -> HTML) and ``redirects`` (path -> Location, 302)."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-            self.server.log.append(self.path)  # type: ignore[attr-defined]
-            if self.path in redirects:
-                self.send_response(302)
-                self.send_header("Location", redirects[self.path].format(**self.server.ports))  # type: ignore[attr-defined]
-                self.end_headers()
-            elif self.path in pages:
-                body = pages[self.path].encode("utf-8")
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            else:
-                self.send_error(404)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.log = []  # type: ignore[attr-defined]
-    server.ports = {"port": server.server_address[1]}  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def listing_source(port: int) -> dict:

@@ -20,7 +20,8 @@ import click
 from crawler.cli.options import DB_OPTION, NEEDS_OPTION, SETTINGS_OPTION
 from crawler.config import ConfigError
 from crawler.config.needs import Inventory, load_needs
-from crawler.config.settings import DEFAULT_SETTINGS, load_settings
+from crawler.config import default_file
+from crawler.config.settings import load_settings
 from crawler.match import review
 from crawler.store import open_db
 from digest import delivery, subscribers, swedish
@@ -117,7 +118,7 @@ def _settings(path: Path | None) -> dict[str, Any]:
 
 
 def _settings_where(path: Path | None) -> str:
-    return str(path or DEFAULT_SETTINGS)
+    return str(path or default_file("settings.yaml"))
 
 
 def _inventory(path: Path | None) -> Inventory:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crawler.config.files import DEFAULT_NEEDS, ConfigError, read_yaml
+from crawler.config.files import ConfigError, default_file, read_yaml
 from crawler.config.sources import SourcesConfig
 
 TOP_KEYS = {"coordinator", "newsletter", "municipalities", "needs", "synonyms"}
@@ -91,7 +91,7 @@ class Inventory:
 
 def load_needs(path: str | Path | None = None) -> Inventory:
     """Read and validate the needs inventory; raise ConfigError with a one-line message."""
-    path = Path(path) if path else DEFAULT_NEEDS
+    path = Path(path) if path else default_file("needs.yaml")
     raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping with 'municipalities' and 'needs'")

@@ -16,14 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
-from crawler.config.files import DEFAULT_SETTINGS, ConfigError, read_yaml
+from crawler.config.files import ConfigError, default_file, read_yaml
 
 SECTIONS = {"digest", "smtp", "schedule", "health", "logging"}
 
 
 def load_settings(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
     """Return the sections of the settings file; a missing file means all defaults."""
-    path = Path(path) if path else DEFAULT_SETTINGS
+    path = Path(path) if path else default_file("settings.yaml")
     if not path.exists():
         return {name: {} for name in SECTIONS}
     raw = read_yaml(path) or {}
@@ -113,7 +113,7 @@ class OpsSettings:
 
 def load_ops_settings(path: str | Path | None = None) -> OpsSettings:
     """Read and validate this area's sections; raise ConfigError with a one-line message."""
-    path = Path(path) if path else DEFAULT_SETTINGS
+    path = Path(path) if path else default_file("settings.yaml")
     sections = load_settings(path)
     schedule = _section(path, "schedule", ScheduleSettings, sections["schedule"])
     for job, expr in schedule.crons.items():

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.config.files import DEFAULT_SOURCES, ConfigError, read_yaml
+from crawler.config.files import ConfigError, default_file, read_yaml
 
 REQUIRED_KEYS = {"id", "funder", "spider", "start_urls"}
 OPTIONAL_KEYS = {"enabled", "programme", "regions", "options", "news_urls", "note"}
@@ -82,7 +82,7 @@ def is_http_url(url: Any) -> bool:
 
 def load_sources(path: str | Path | None = None) -> SourcesConfig:
     """Read and validate the sources file; raise ConfigError with a one-line message."""
-    path = Path(path) if path else DEFAULT_SOURCES
+    path = Path(path) if path else default_file("sources.yaml")
     raw = read_yaml(path)
     if not isinstance(raw, dict) or not isinstance(raw.get("sources"), list):
         raise ConfigError(f"{path}: expected a mapping with a 'sources' list")

@@ -2,7 +2,8 @@
 
 They run before scoring and each rejection keeps its reason in Swedish, so the coordinator (and
 the tests) can see why a call about exactly the right thing was not sent: it is closed, gone,
-reserved for one named organisation, for another region, or from a samordningsförbund the
+reserved for one named organisation, open only to kinds of applicant a municipality is not
+(associations, companies, researchers), for another region, or from a samordningsförbund the
 municipality is not a member of.
 """
 
@@ -18,6 +19,11 @@ from crawler.config import Source
 from crawler.config.needs import Inventory, Municipality
 from crawler.model import Call
 from crawler.normalize import regions
+from crawler.normalize.applicants import (
+    applicant_kinds,
+    applicants_text,
+    municipality_may_apply,
+)
 
 # "Endast Polismyndigheten", "riktar sig endast till Länsstyrelsen Västra Götaland",
 # "Utlysningen är förbehållen Arbetsförmedlingen".
@@ -47,6 +53,7 @@ class CallGate:
     reserved_for: str | None  # the named organisation
     members: frozenset[str] | None  # casefolded municipality names; None = anyone
     members_source: str | None  # the samordningsförbund; None when the region list names them
+    note: str | None = None  # said with every match of the call (applicants unclear)
 
 
 def call_gate(
@@ -66,12 +73,15 @@ def call_gate(
     members_source: str | None = call.funder or call.source
     if members is None:
         members, members_source = _listed_municipalities(call), None
+    who = applicants_text(call.applicants, call.summary)
+    may_apply = municipality_may_apply(applicant_kinds(who), who)
     return CallGate(
-        closed=_closed_reason(call, today, gone),
+        closed=_closed_reason(call, today, gone) or _applicant_reason(who, may_apply),
         regions=call_regions,
         reserved_for=reserved_for(call),
         members=members,
         members_source=members_source,
+        note=_unclear_note(call.applicants) if may_apply is None else None,
     )
 
 
@@ -98,6 +108,24 @@ def member_reason(gate: CallGate, municipality: Municipality) -> str | None:
             return f"utlysningen gäller {', '.join(gate.regions)}, inte {municipality.name}"
         return f"{municipality.name} är inte medlem i {gate.members_source}"
     return None
+
+
+def _applicant_reason(who: str, may_apply: bool | None) -> str | None:
+    if may_apply is False:
+        return f"kommuner kan inte söka (sökande: {_short(who)})"
+    return None
+
+
+def _unclear_note(applicants: str | None) -> str | None:
+    """Only a stated applicants text that names no known kind is worth a word to the reader."""
+    if applicants and applicants.strip():
+        return f"oklart om kommuner kan söka (sökande: {_short(applicants)})"
+    return None
+
+
+def _short(text: str, width: int = 80) -> str:
+    text = " ".join(text.split()).rstrip(".")
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _reserved_reason(gate: CallGate, municipality: Municipality) -> str | None:

@@ -259,6 +259,8 @@ class Matcher:
                 score = max(r.score * r.need.weight for r in found)
                 need_ids = [r.need.id for r in found]
                 texts = [reasons[r.need.id] for r in found]
+            if gate.note:
+                texts = [*texts, gate.note]
             out.append(Match(call_id, municipality.name, score, need_ids, texts, reason))
         return out
 

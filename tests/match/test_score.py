@@ -266,3 +266,37 @@ def test_a_word_deep_in_a_long_summary_counts_less_than_in_its_lead(inventory, m
     late = make_call("Ett statsbidrag", filler + "Stöd till långtidsarbetslösa.")
     assert match_calls([lead], inventory)
     assert not match_calls([late], inventory)
+
+
+def test_a_call_only_associations_may_apply_for_matches_no_municipality(inventory, make_call):
+    call = make_call("Insatser för långtidsarbetslösa", applicants="Ideella föreningar")
+    assert not match_calls([call], inventory)
+    every = match_calls([call], inventory, include_filtered=True)
+    assert every and {m.filtered for m in every} == {
+        "kommuner kan inte söka (sökande: Ideella föreningar)"
+    }
+
+
+def test_a_call_associations_apply_for_with_a_municipality_as_partner_still_matches(
+    inventory, make_call
+):
+    call = make_call(
+        "Insatser för långtidsarbetslösa",
+        applicants="Ideella organisationer i samverkan med en kommun",
+    )
+    assert {m.municipality for m in match_calls([call], inventory)} == {
+        "Växjö",
+        "Ljungby",
+        "Kiruna",
+    }
+
+
+def test_a_call_whose_applicants_are_unclear_keeps_its_matches_and_says_so(inventory, make_call):
+    call = make_call("Insatser för långtidsarbetslösa", applicants="Fastighetsägare")
+    matches = match_calls([call], inventory)
+    assert matches
+    assert all(
+        m.reasons[-1] == "oklart om kommuner kan söka (sökande: Fastighetsägare)" for m in matches
+    )
+    plain = match_calls([make_call("Insatser för långtidsarbetslösa")], inventory)
+    assert all("oklart" not in " ".join(m.reasons) for m in plain)

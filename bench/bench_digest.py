@@ -15,8 +15,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from crawler.model import Call
 from crawler.config.needs import Coordinator, Inventory, Municipality, Need, Subscriber
+from crawler.model import Call
 from crawler.store import open_db, save_calls
 from digest.content import digest_content
 from digest.digests import build_digests, render_digest

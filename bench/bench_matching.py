@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from crawler.config.needs import Inventory, Municipality, Need, load_needs  # noqa: E402
 from crawler.match.evaluation import EVAL_DIR, load_calls  # noqa: E402
 from crawler.match.score import Matcher  # noqa: E402
 from crawler.model import Call  # noqa: E402
-from crawler.config.needs import Inventory, Municipality, Need, load_needs  # noqa: E402
 from crawler.normalize.regions import COUNTIES, ESF_REGIONS  # noqa: E402
 
 CALLS = int(__import__("os").environ.get("BENCH_CALLS", 10_000))

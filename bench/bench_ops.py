@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 
 from crawler.config import load_sources
-from crawler.store.backup import backup
 from crawler.config.settings import load_ops_settings
 from crawler.ops.scheduler import missed_jobs, previous_fire_time
 from crawler.ops.status import status_report
 from crawler.store import open_db, write_transaction
+from crawler.store.backup import backup
 
 TZ = ZoneInfo("Europe/Stockholm")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)

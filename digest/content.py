@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from crawler.model import Call
 from crawler.model import as_list as json_list  # JSON text of a list column
 from crawler.normalize import safe_url
+from crawler.store import digests as store
 from crawler.store import row_to_call
 from digest import ledger, swedish
 from digest.options import CLOSING_DAYS, OTHER_LIMIT
@@ -152,18 +153,8 @@ def digest_content(
     content = DigestContent(municipality, period, today, closing_days=closing_days)
     states = ("approved", "pending") if include_pending else ("approved",)
     told = told_snapshots(db, municipality, period)
-    all_matched = {
-        row["call_id"]
-        for row in db.execute_returning_dicts(
-            "select call_id from matches where municipality = ? collate nocase", [municipality]
-        )
-    }
-    rows = db.execute_returning_dicts(
-        "select m.review as m_review, m.reasons as m_reasons, m.note as m_note,"
-        " m.score as m_score, c.* from matches m join calls c on c.id = m.call_id"
-        f" where m.municipality = ? collate nocase and m.review in ({_marks(states)})",
-        [municipality, *states],
-    )
+    all_matched = store.matched_call_ids(db, municipality)
+    rows = store.matched_calls(db, municipality, states)
     horizon = today + timedelta(days=closing_days)
     for row in rows:
         item = item_from_row(row, today)
@@ -190,10 +181,8 @@ def digest_content(
         if live and deadline is not None and today <= deadline <= horizon:
             content.closing.append(item)
     shown = {i.call.id for i in content.new + content.changed}
-    other_rows = db.execute_returning_dicts(
-        "select * from calls where gone = 0 and coalesce(status, '') != 'closed'"
-        " and substr(first_seen, 1, 10) between ? and ?",
-        [other_since(db, municipality, period).isoformat(), max(end, today).isoformat()],
+    other_rows = store.open_calls_first_seen(
+        db, other_since(db, municipality, period).isoformat(), max(end, today).isoformat()
     )
     for row in other_rows:
         if row["id"] in all_matched or row["id"] in told or row["id"] in shown:
@@ -271,11 +260,8 @@ def _state_before(
     """The watched fields as they were before this month's changes (``call_changes`` seen in
     the period, after the call was first seen)."""
     before = dict(now)
-    rows = db.execute_returning_dicts(
-        "select field, old from call_changes where call_id = ? and field in ('deadline',"
-        " 'status', 'gone') and substr(seen_at, 1, 10) between ? and ? and seen_at > ?"
-        " order by id desc",
-        [call_id, start.isoformat(), end.isoformat(), first_seen or ""],
+    rows = store.watched_changes(
+        db, call_id, start.isoformat(), end.isoformat(), after=first_seen or ""
     )
     for row in rows:  # newest first, so the earliest change's old value wins
         value = row["old"]
@@ -308,7 +294,3 @@ def is_live(state: dict[str, Any], today: date, *, ignore_deadline: bool = False
 def _by_deadline(item: Item) -> tuple:
     deadline = item.call.deadline or "9999-12-31"
     return (deadline, -item.score, item.call.title.casefold())
-
-
-def _marks(values: tuple[str, ...]) -> str:
-    return ", ".join("?" for _ in values)

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from crawler.config import ConfigError, load_sources
 from crawler.config.needs import Inventory
+from crawler.store import digests as store
 from digest import ledger, swedish
 from digest.content import Item, is_live, item_from_row, json_list
 from digest.digests import BuildReport, compose, sender_of
@@ -64,10 +65,7 @@ def newsletter_content(
     db: Database, inventory: Inventory, period: str, *, today: date, include_pending: bool = False
 ) -> NewsletterContent:
     start, end = swedish.parse_period(period)
-    rows = db.execute_returning_dicts(
-        "select * from calls where substr(first_seen, 1, 10) between ? and ?",
-        [start.isoformat(), end.isoformat()],
-    )
+    rows = store.calls_first_seen(db, start.isoformat(), end.isoformat())
     grouped: dict[str, list[Item]] = {}
     for row in rows:
         if is_live(row, today):
@@ -79,11 +77,7 @@ def newsletter_content(
     horizon = _add_months(today, 2)
     deadlines = [
         item_from_row(row, today)
-        for row in db.execute_returning_dicts(
-            "select * from calls where gone = 0 and coalesce(status, '') != 'closed'"
-            " and deadline between ? and ? order by deadline, title",
-            [today.isoformat(), horizon.isoformat()],
-        )
+        for row in store.open_calls_due(db, today.isoformat(), horizon.isoformat())
     ]
     return NewsletterContent(
         period=period,
@@ -99,16 +93,9 @@ def _highlights(
     db: Database, inventory: Inventory, start: date, end: date, today: date, pending: bool
 ) -> list[Highlight]:
     states = ("approved", "pending") if pending else ("approved",)
-    marks = ", ".join("?" for _ in states)
     out = []
     for municipality in inventory.municipalities:
-        rows = db.execute_returning_dicts(
-            "select m.review as m_review, m.reasons as m_reasons, m.score as m_score,"
-            " m.matched_at as m_matched_at, c.* from matches m join calls c on c.id = m.call_id"
-            f" where m.municipality = ? collate nocase and m.review in ({marks})"
-            " order by m.score desc, c.deadline",
-            [municipality.name, *states],
-        )
+        rows = store.best_matched_calls(db, municipality.name, states)
         live = [row for row in rows if is_live(row, today)]
         window = (start.isoformat(), end.isoformat())
         new = [row for row in live if window[0] <= (row["m_matched_at"] or "")[:10] <= window[1]]
@@ -125,13 +112,7 @@ def _highlights(
 
 def failed_sources(db: Database, start: date, end: date) -> list[FailedSource]:
     """Sources whose last run of the month did not read anything (failed or empty)."""
-    rows = db.execute_returning_dicts(
-        "select source, status, error, started from source_runs r"
-        " where substr(started, 1, 10) between ? and ?"
-        " and started = (select max(started) from source_runs x where x.source = r.source"
-        " and substr(x.started, 1, 10) between ? and ?) and status != 'ok' order by source",
-        [start.isoformat(), end.isoformat()] * 2,
-    )
+    rows = store.last_runs_not_ok(db, start.isoformat(), end.isoformat())
     names = _source_names()
     return [
         FailedSource(

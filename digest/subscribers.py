@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from crawler.config import ConfigError
 from crawler.config.needs import EMAIL, Inventory, Subscriber
 from crawler.store import now_iso, write_transaction
+from crawler.store import subscribers as store
 
 NEWSLETTER = "*"
 SECRET_ENV = "UTLYS_UNSUBSCRIBE_SECRET"
@@ -48,19 +49,10 @@ def _config(inventory: Inventory, municipality: str) -> tuple[Subscriber, ...]:
     return inventory.municipality(municipality).subscribers
 
 
-def _rows(db: Database, municipality: str) -> dict[str, dict]:
-    return {
-        row["email"].lower(): row
-        for row in db.execute_returning_dicts(
-            "select * from subscribers where municipality = ? collate nocase", [municipality]
-        )
-    }
-
-
 def recipients(db: Database, inventory: Inventory, municipality: str) -> list[Subscriber]:
     """Everyone who should get this municipality's digest (or ``*``: the newsletter) now."""
     municipality = audience_name(inventory, municipality)
-    rows = _rows(db, municipality)
+    rows = store.subscriptions(db, municipality)
     merged: dict[str, Subscriber] = {}
     for sub in _config(inventory, municipality):
         row = rows.get(sub.email.lower())
@@ -74,7 +66,7 @@ def recipients(db: Database, inventory: Inventory, municipality: str) -> list[Su
 
 def is_active(db: Database, municipality: str, email: str) -> bool:
     """False once the address unsubscribed from this list; checked again just before sending."""
-    row = _rows(db, municipality).get(email.lower())
+    row = store.subscriptions(db, municipality).get(email.lower())
     return row is None or bool(row["active"])
 
 
@@ -85,25 +77,13 @@ def add(
     municipality = audience_name(inventory, municipality)
     email = _valid_email(email)
     with write_transaction(db):
-        row = _rows(db, municipality).get(email)
+        row = store.subscriptions(db, municipality).get(email)
         if row is None:
-            db["subscribers"].insert(
-                {
-                    "municipality": municipality,
-                    "email": email,
-                    "name": name,
-                    "active": 1,
-                    "added_at": now_iso(),
-                }
-            )
+            store.add_subscriber(db, municipality, email, name=name, at=now_iso())
             return "added"
         if row["active"] and (name is None or name == row["name"]):
             return "unchanged"
-        db.execute(
-            "update subscribers set active = 1, unsubscribed_at = null, added_at = ?,"
-            " name = coalesce(?, name) where id = ?",
-            [now_iso(), name, row["id"]],
-        )
+        store.resubscribe(db, row["id"], name=name, at=now_iso())
         return "resubscribed" if not row["active"] else "updated"
 
 
@@ -122,27 +102,16 @@ def unsubscribe(
     """The unsubscribe flow (link or command); idempotent."""
     email = email.strip().lower()
     with write_transaction(db):
-        row = _rows(db, municipality).get(email)
+        row = store.subscriptions(db, municipality).get(email)
         if row is None:
             if email not in {s.email.lower() for s in known}:
                 raise ConfigError(f"{email} is not subscribed to {_label(municipality)}")
-            db["subscribers"].insert(
-                {
-                    "municipality": municipality,
-                    "email": email,
-                    "name": next((s.name for s in known if s.email.lower() == email), None),
-                    "active": 0,
-                    "added_at": None,
-                    "unsubscribed_at": now_iso(),
-                }
-            )
+            name = next((s.name for s in known if s.email.lower() == email), None)
+            store.record_unsubscribed(db, municipality, email, name=name, at=now_iso())
             return "removed"
         if not row["active"]:
             return "already removed"
-        db.execute(
-            "update subscribers set active = 0, unsubscribed_at = ? where id = ?",
-            [now_iso(), row["id"]],
-        )
+        store.deactivate(db, row["id"], at=now_iso())
         return "removed"
 
 
@@ -156,7 +125,7 @@ def listing(db: Database, inventory: Inventory, municipality: str | None = None)
     )
     out: list[Listed] = []
     for name in names:
-        rows = _rows(db, name)
+        rows = store.subscriptions(db, name)
         config = {s.email.lower(): s for s in _config(inventory, name)}
         for key in sorted(set(config) | set(rows)):
             row = rows.get(key)

@@ -1,44 +1,27 @@
-"""CLI of the crawl area: `utlys crawl`, `utlys calls`, `utlys sources list|check`, `utlys demo`.
-
-A thin layer: the work is done by crawler.crawl.runner, crawler.store and crawler.dev.demo; this module
-turns their results into lines and their errors into one-line messages (never a traceback).
-"""
+"""Commands of the crawl area: `utlys crawl`, `utlys calls`, `utlys sources list|check`,
+`utlys demo`. Each parses its options, makes one call into the library (crawler.crawl,
+crawler.store, crawler.dev) and prints the result."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import os
-import sqlite3
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from functools import partial
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
-from sqlite_utils import Database
 
-from crawler.cli.options import DB_OPTION, SOURCES_OPTION
-from crawler.config import ConfigError, Source, load_sources
-from crawler.model import LIST_FIELDS, STATUSES, as_list
+from crawler.cli import output
+from crawler.cli.options import (
+    DB_OPTION,
+    FORMAT_OPTION,
+    SOURCES_OPTION,
+    TODAY_OPTION,
+    today_or_default,
+)
+from crawler.config import load_sources
+from crawler.crawl.report import REPORT_HEADER, SourceReport, report_row
+from crawler.model import STATUSES
 from crawler.normalize import ellipsize
-from crawler.store import open_db
-
-
-@contextmanager
-def one_line_errors() -> Iterator[None]:
-    """Config and database problems become a one-line error and exit code 1."""
-    try:
-        yield
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-    except sqlite3.DatabaseError as exc:
-        raise click.ClickException(f"database: {exc}") from None
+from crawler.store.queries import open_existing_db, query_calls
 
 
 def register(cli: click.Group) -> None:
@@ -58,89 +41,47 @@ def register(cli: click.Group) -> None:
     metavar="ID",
     help="Crawl only this source (repeat, or separate ids with commas).",
 )
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Judge call statuses as on this day (YYYY-MM-DD; default: today).",
-)
+@TODAY_OPTION
 @click.option(
     "-v",
     "--verbose",
     is_flag=True,
     help="Show Scrapy's log while crawling (default: kept in <db>.crawl.log).",
 )
+@FORMAT_OPTION
 def crawl(
-    db_path: Path, sources_path: Path | None, only: tuple[str, ...], today: Any, verbose: bool
+    db_path: Path,
+    sources_path: Path | None,
+    only: tuple[str, ...],
+    today: date | None,
+    verbose: bool,
+    fmt: str,
 ) -> None:
     """Crawl the enabled sources and store their calls.
 
     Prints one line per source; exits with 1 if any source failed (the others are still stored).
+    A crawl never races another one into the same database (the scheduler's, say).
     """
     from crawler.crawl.runner import crawl_log_path, run_crawl
+    from crawler.ops.locks import crawl_guard
 
     ids = [part.strip() for value in only for part in value.split(",") if part.strip()]
-    with one_line_errors(), _crawl_lock(db_path):
+    with crawl_guard(db_path):
         reports = run_crawl(
             db_path,
             sources_path,
             only=ids or None,
-            today=today.date() if today else None,
+            today=today_or_default(today),
             log_to_stderr=verbose,
         )
-    click.echo(format_reports(reports))
+    records = [r.to_dict() for r in reports]
+    output.echo(
+        fmt, records, header=REPORT_HEADER, row=lambda r: report_row(SourceReport.from_dict(r))
+    )
     if any(r.status == "failed" for r in reports):
         if not verbose:
             click.echo(f"Details in {crawl_log_path(db_path)}", err=True)
         raise SystemExit(1)
-
-
-@contextmanager
-def _crawl_lock(db_path: Path) -> Iterator[None]:
-    """Two crawls into one database never overlap: a manual crawl while the scheduler crawls
-    stops with a one-line error instead of racing it."""
-    from crawler.ops.locks import CRAWL_LOCK_HELD, LockBusy, crawl_lock
-
-    if os.environ.get(CRAWL_LOCK_HELD) == "1":
-        yield
-        return
-    try:
-        lock = crawl_lock(db_path).acquire(wait=0)
-    except LockBusy as exc:
-        raise click.ClickException(f"another crawl is running: {exc}") from None
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def format_reports(reports: list[Any]) -> str:
-    """One aligned line per source: the figures a coordinator checks after a crawl."""
-    header = ("SOURCE", "STATUS", "ITEMS", "NEW", "CHANGED", "GONE", "REQUESTS", "304s", "ERROR")
-    rows = [
-        (
-            r.source,
-            r.status,
-            str(r.items),
-            str(r.new),
-            str(r.changed),
-            str(r.gone),
-            str(r.requests),
-            str(r.not_modified),
-            r.error or "",
-        )
-        for r in reports
-    ]
-    return _table(header, rows)
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
-    lines = []
-    for row in [header, *rows]:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        lines.append("  ".join([*cells, row[-1]]).rstrip())
-    return "\n".join(lines)
 
 
 @click.command()
@@ -154,100 +95,31 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     help="Full-text search in title, summary, funder and programme (words match as prefixes).",
 )
 @click.option("--all", "include_gone", is_flag=True, help="Include calls that are gone.")
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@FORMAT_OPTION
 def calls(
     db_path: Path,
     status: str | None,
     source_id: str | None,
     search: str | None,
     include_gone: bool,
-    output: str,
+    fmt: str,
 ) -> None:
     """List the stored calls, soonest deadline first (best match first with --search)."""
-    if not db_path.exists():
-        raise click.ClickException(f"{db_path}: no database here (run `utlys crawl` first)")
-    with one_line_errors():
-        rows = query_calls(
-            open_db(db_path),
-            status=status,
-            source=source_id,
-            search=search,
-            include_gone=include_gone,
-        )
-    if output == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif output == "csv":
-        click.echo(_csv(rows), nl=False)
-    else:
-        table_rows = [
-            (
-                "gone" if r["gone"] else r["status"],
-                r["deadline"] or "-",
-                r["source"],
-                ellipsize(r["title"], 70),
-            )
-            for r in rows
-        ]
-        click.echo(_table(("STATUS", "DEADLINE", "SOURCE", "TITLE"), table_rows))
-        click.echo(f"{len(rows)} call(s)")
-
-
-def query_calls(
-    db: Database,
-    *,
-    status: str | None = None,
-    source: str | None = None,
-    search: str | None = None,
-    include_gone: bool = False,
-) -> list[dict[str, Any]]:
-    """Stored calls as plain dicts (list fields as lists), filtered like `utlys calls`."""
-    clauses, args = [], {}
-    if status:
-        clauses.append("status = :status")
-        args["status"] = status
-    if source:
-        clauses.append("source = :source")
-        args["source"] = source
-    if not include_gone:
-        clauses.append("gone = 0")
-    where = " and ".join(clauses) or "1"
-    if search and search.strip():
-        # Every word quoted (FTS operators and stray quotes in user text stay plain words),
-        # then made a prefix, so "arbetslös" finds "arbetslösa".
-        quoted = db.quote_fts(search.strip())
-        query = " ".join(f"{token}*" for token in quoted.split(" ") if token)
-        rows = list(db["calls"].search(query, where=where, where_args=args))
-    else:
-        rows = list(
-            db.query(
-                f"select * from calls where {where} "
-                "order by deadline is null, deadline, source, title",
-                args,
-            )
-        )
-    for row in rows:
-        row.pop("rank", None)
-        for name in LIST_FIELDS:
-            row[name] = as_list(row.get(name))
-        row["gone"] = bool(row.get("gone"))
-    return rows
-
-
-def _csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
-    return out.getvalue()
+    rows = query_calls(
+        open_existing_db(db_path),
+        status=status,
+        source=source_id,
+        search=search,
+        include_gone=include_gone,
+    )
+    output.echo(
+        fmt,
+        rows,
+        header=("STATUS", "DEADLINE", "SOURCE", "TITLE"),
+        row=lambda r: ("gone" if r["gone"] else r["status"], r["deadline"] or "-", r["source"],
+                       ellipsize(r["title"], 70)),
+        footer=f"{len(rows)} call(s)",
+    )  # fmt: skip
 
 
 @click.group()
@@ -257,15 +129,22 @@ def sources() -> None:
 
 @sources.command("list")
 @SOURCES_OPTION
-def sources_list(sources_path: Path | None) -> None:
+@FORMAT_OPTION
+def sources_list(sources_path: Path | None, fmt: str) -> None:
     """List the configured sources."""
-    with one_line_errors():
-        config = load_sources(sources_path)
+    config = load_sources(sources_path)
     rows = [
-        (s.id, s.spider, "yes" if s.enabled else "no", s.funder, s.start_urls[0])
+        {"id": s.id, "spider": s.spider, "enabled": s.enabled, "funder": s.funder,
+         "first_url": s.start_urls[0]}
         for s in config.sources
-    ]
-    click.echo(_table(("ID", "SPIDER", "ENABLED", "FUNDER", "FIRST URL"), rows))
+    ]  # fmt: skip
+    output.echo(
+        fmt,
+        rows,
+        header=("ID", "SPIDER", "ENABLED", "FUNDER", "FIRST URL"),
+        row=lambda r: (r["id"], r["spider"], "yes" if r["enabled"] else "no", r["funder"],
+                       r["first_url"]),
+    )  # fmt: skip
 
 
 @sources.command("check")
@@ -277,35 +156,24 @@ def sources_list(sources_path: Path | None) -> None:
     show_default=True,
     help="Seconds to wait for each source.",
 )
-def sources_check(sources_path: Path | None, timeout: float) -> None:
+@FORMAT_OPTION
+def sources_check(sources_path: Path | None, timeout: float, fmt: str) -> None:
     """Validate the sources file, then try each enabled source's first URL.
 
     Exits with 1 only when the file is invalid; unreachable sources are reported, not fatal.
     """
-    with one_line_errors():
-        config = load_sources(sources_path)
+    from crawler.crawl.probe import probe_all
+
+    config = load_sources(sources_path)
     enabled = config.enabled()
-    click.echo(f"{config.path}: valid, {len(config.sources)} sources ({len(enabled)} enabled)")
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        answers = list(
-            pool.map(partial(probe, agent=config.crawler.agent, timeout=timeout), enabled)
-        )
-    rows = [(s.id, answer, s.start_urls[0]) for s, answer in zip(enabled, answers, strict=True)]
-    click.echo(_table(("ID", "ANSWER", "URL"), rows))
-
-
-def probe(source: Source, agent: str, timeout: float) -> str:
-    """``answered HTTP 200`` or ``error: <reason>`` for the source's first URL."""
-    request = urllib.request.Request(source.start_urls[0], headers={"User-Agent": agent})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only: validated)
-            return f"answered HTTP {response.status}"
-    except urllib.error.HTTPError as exc:
-        return f"error: HTTP {exc.code}"
-    except urllib.error.URLError as exc:
-        return f"error: {exc.reason}"
-    except (TimeoutError, OSError) as exc:
-        return f"error: {exc or type(exc).__name__}"
+    if fmt == "table":
+        click.echo(f"{config.path}: valid, {len(config.sources)} sources ({len(enabled)} enabled)")
+    answers = probe_all(enabled, agent=config.crawler.agent, timeout=timeout)
+    rows = [
+        {"id": s.id, "answer": answer, "url": s.start_urls[0]}
+        for s, answer in zip(enabled, answers, strict=True)
+    ]
+    output.echo(fmt, rows, header=("ID", "ANSWER", "URL"), row=lambda r: tuple(r.values()))
 
 
 @click.command()
@@ -320,5 +188,4 @@ def demo(workdir: Path) -> None:
     """Offline demo: serve the bundled snapshot, crawl month 1, then month 2, show the changes."""
     from crawler.dev.demo import run_demo
 
-    with one_line_errors():
-        run_demo(workdir, echo=click.echo)
+    run_demo(workdir, echo=click.echo)

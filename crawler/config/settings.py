@@ -22,9 +22,16 @@ SECTIONS = {"digest", "smtp", "schedule", "health", "logging"}
 
 
 def load_settings(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
-    """Return the sections of the settings file; a missing file means all defaults."""
-    path = Path(path) if path else default_file("settings.yaml")
+    """Return the sections of the settings file.
+
+    Only the default file may be absent (all defaults then): a file named on purpose that is
+    not there is a typo, and running on the defaults instead would mail from, or write to,
+    places nobody chose (issue #12.2)."""
+    default = default_file("settings.yaml")
+    path = Path(path) if path else default
     if not path.exists():
+        if path.absolute() != default.absolute():
+            raise ConfigError(f"{path}: no such settings file")
         return {name: {} for name in SECTIONS}
     raw = read_yaml(path) or {}
     if not isinstance(raw, dict):

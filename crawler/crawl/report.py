@@ -12,11 +12,16 @@ The rule (the one place where "ok", "failed" and "empty" are decided):
    a funder that withdrew every call. The error says how many calls the source used to have.
 3. **ok**: calls were found and nothing went wrong. The batch is stored as complete: a call of
    this source that was not seen again is marked gone (never deleted).
+
+How a coordinator reads the reports after a crawl (`format_reports`, one aligned line per
+source) is here too, below the command line and the demo that both print it; `text_table` is
+the one aligned-columns writer every terminal table of utlys goes through.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,3 +102,31 @@ def decide(
         used = f" (used to find {known_before})" if known_before else ""
         return Verdict("empty", f"no calls found in {pages_text}{used}", False, False)
     return Verdict("ok", None, store=True, complete=True)
+
+
+REPORT_HEADER = ("SOURCE", "STATUS", "ITEMS", "NEW", "CHANGED", "GONE", "REQUESTS", "304s", "ERROR")
+
+
+def report_row(report: SourceReport) -> tuple[Any, ...]:
+    """The figures a coordinator checks after a crawl, in the order of REPORT_HEADER."""
+    r = report
+    return (r.source, r.status, r.items, r.new, r.changed, r.gone, r.requests, r.not_modified,
+            r.error or "")  # fmt: skip
+
+
+def format_reports(reports: Iterable[SourceReport]) -> str:
+    """One aligned line per source, under a header."""
+    return text_table(REPORT_HEADER, [report_row(r) for r in reports])
+
+
+def text_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """Columns aligned with two spaces between them; the last column is not padded (it holds
+    the long text: an error, a title, a URL). None is an empty cell."""
+    table = [[("" if cell is None else str(cell)) for cell in row] for row in [header, *rows]]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    return "\n".join(
+        "  ".join(
+            [*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]
+        ).rstrip()
+        for row in table
+    )

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.crawl.report import SourceReport
+from crawler.crawl.report import SourceReport, format_reports
 from crawler.crawl.runner import run_crawl
 from crawler.dev.snapserver import SnapshotServer, serve_snapshot, write_snapshot_sources
 from crawler.normalize import ellipsize
 from crawler.store import open_db
+from crawler.store.queries import call_titles, changes_seen
 
 Echo = Callable[[str], Any]
 
@@ -89,8 +90,6 @@ def crawl_month(ctx: DemoContext, month: str) -> list[SourceReport]:
     ctx.echo(f"== Crawl of {month} (as on {today.isoformat()})")
     reports = run_crawl(ctx.db_path, ctx.sources_path, today=today)
     ctx.reports[month] = reports
-    from crawler.cli.crawl import format_reports
-
     ctx.echo(format_reports(reports))
     return reports
 
@@ -112,7 +111,7 @@ def change_lines(db_path: Path, reports: list[SourceReport]) -> list[str]:
     db = open_db(db_path)
     lines: list[str] = []
     try:
-        titles = {row["id"]: row["title"] for row in db.query("select id, title from calls")}
+        titles = call_titles(db)
         for report in reports:
             if not (report.new_ids or report.changed_ids or report.gone_ids):
                 continue
@@ -123,11 +122,7 @@ def change_lines(db_path: Path, reports: list[SourceReport]) -> list[str]:
                 lines.append(f"  new      {call['title']} ({call['status']}{when})")
             for call_id in report.changed_ids:
                 lines.append(f"  changed  {titles.get(call_id, call_id)}")
-                for change in db.query(
-                    "select field, old, new from call_changes"
-                    " where call_id = ? and seen_at = ? order by id",
-                    [call_id, report.seen_at],
-                ):
+                for change in changes_seen(db, call_id, report.seen_at):
                     old, new = _short(change["old"]), _short(change["new"])
                     lines.append(f"             {change['field']}: {old} -> {new}")
             for call_id in report.gone_ids:

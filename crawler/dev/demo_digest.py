@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from crawler.config.needs import Inventory
-from digest.delivery import send_deliveries
 from digest.digests import build_digests
+from digest.ledger import send_pending
 from digest.newsletter import build_newsletter, build_newsletter_mail
 from digest.transport import OutboxTransport
 
@@ -27,10 +27,10 @@ def run_demo_step(
     pages = workdir / "newsletter"
     settings = {"digest": {"include_pending": True}, "smtp": {}}
     built = build_digests(db, inventory, period, settings=settings, today=today)
-    sent = send_deliveries(db, OutboxTransport(outbox), kind="digest", period=period)
+    sent = send_pending(db, OutboxTransport(outbox), kind="digest", period=period)
     page = build_newsletter(db, inventory, period, out_dir=pages, today=today, include_pending=True)
     letter = build_newsletter_mail(db, inventory, period, settings=settings, today=today)
-    letter_sent = send_deliveries(db, OutboxTransport(outbox), kind="newsletter", period=period)
+    letter_sent = send_pending(db, OutboxTransport(outbox), kind="newsletter", period=period)
     lines = [
         f"Digests {period} (utskick): {len(sent.sent)} sent to the outbox, "
         f"{len(built.skipped)} municipality(ies) skipped",

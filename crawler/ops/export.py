@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from crawler.model import LIST_FIELDS, STATUSES, as_list
 from crawler.normalize import safe_url
+from crawler.store.exports import calls_for_export, matches_for_export
 from digest.message import Deadline, calendar_ics
 
 FORMATS = ("csv", "json", "ics")
@@ -73,42 +74,17 @@ class ExportFilter:
 
 def export_rows(db: Database, what: str, filters: ExportFilter) -> list[dict[str, Any]]:
     """The rows to export, soonest deadline first (calls without a deadline last)."""
-    where, params = ["1"], []
-    if not filters.include_gone:
-        where.append("coalesce(c.gone, 0) = 0")
-    if filters.status:
-        where.append("c.status = ?")
-        params.append(filters.status)
-    if filters.deadline_from:
-        where.append("c.deadline >= ?")
-        params.append(filters.deadline_from.isoformat())
-    if filters.deadline_to:
-        where.append("c.deadline <= ?")
-        params.append(filters.deadline_to.isoformat())
+    common = {
+        "municipality": filters.municipality,
+        "status": filters.status,
+        "deadline_from": filters.deadline_from,
+        "deadline_to": filters.deadline_to,
+        "include_gone": filters.include_gone,
+    }
     if what == "calls":
-        if filters.municipality:
-            where.append(
-                "c.id in (select call_id from matches where municipality = ? collate nocase"
-                " and coalesce(review, 'pending') != 'rejected')"
-            )
-            params.append(filters.municipality)
-        sql = f"select c.* from calls c where {' and '.join(where)}"
+        rows = calls_for_export(db, **common)
     else:
-        if filters.municipality:
-            where.append("m.municipality = ? collate nocase")
-            params.append(filters.municipality)
-        if filters.review:
-            where.append("coalesce(m.review, 'pending') = ?")
-            params.append(filters.review)
-        sql = (
-            "select m.id as match_id, m.municipality, coalesce(m.review, 'pending') as review,"
-            " m.score, m.reasons, m.note, m.reviewed_at, c.*"
-            f" from matches m join calls c on c.id = m.call_id where {' and '.join(where)}"
-        )
-    sql += " order by c.deadline is null, c.deadline, c.title"
-    if what == "matches":
-        sql += ", m.municipality"
-    rows = db.execute_returning_dicts(sql, params)
+        rows = matches_for_export(db, review=filters.review, **common)
     columns = CALL_COLUMNS if what == "calls" else MATCH_COLUMNS
     result = []
     for row in rows:

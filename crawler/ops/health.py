@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from crawler.config.settings import HealthSettings
 from crawler.ops.logs import get_logger
+from crawler.store import health as store
 from crawler.store import write_transaction
 from digest.alerts import alert_message, record_alert, send_alerts
 
@@ -105,10 +106,7 @@ def recent_runs(db: Database, source: str, settings: HealthSettings) -> list[dic
     # The longest look-back any rule needs: the failure streak, or the usual size plus the
     # failed and empty runs that may lie between the ok ones.
     limit = max(settings.failures_in_a_row, settings.history) * 4 + 1
-    rows = db.execute_returning_dicts(
-        "select * from source_runs where source = ? order by id desc limit ?", [source, limit]
-    )
-    return list(reversed(rows))
+    return store.recent_runs(db, source, limit)
 
 
 @dataclass(frozen=True)
@@ -140,38 +138,16 @@ def check_health(
     for source in sources:
         verdict = assess(recent_runs(db, source, settings), settings)
         with write_transaction(db):
-            stored = next(
-                iter(
-                    db.execute_returning_dicts(
-                        "select * from source_health where source = ?", [source]
-                    )
-                ),
-                None,
-            )
+            stored = store.source_health(db, source)
             if verdict.healthy is None:
                 if stored is not None:
-                    db.execute(
-                        "update source_health set checked_at = ? where source = ?",
-                        [stamp, source],
-                    )
+                    store.health_checked(db, source, stamp)
                 continue
             was = None if stored is None else bool(stored["healthy"])
             if was == verdict.healthy:
-                db.execute(
-                    "update source_health set reason = ?, checked_at = ? where source = ?",
-                    [verdict.detail, stamp, source],
-                )
+                store.health_confirmed(db, source, verdict.detail, stamp)
                 continue
-            db["source_health"].upsert(
-                {
-                    "source": source,
-                    "healthy": int(verdict.healthy),
-                    "reason": verdict.detail,
-                    "since": stamp,
-                    "checked_at": stamp,
-                },
-                pk="source",
-            )
+            store.health_changed(db, source, verdict.healthy, verdict.detail, stamp)
             if was is None and verdict.healthy:
                 continue  # first sight of a working source: nothing to tell
             alert_id = None

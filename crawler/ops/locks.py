@@ -9,9 +9,11 @@ killed.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -79,6 +81,24 @@ CRAWL_LOCK_HELD = "UTLYS_CRAWL_LOCK_HELD"
 def crawl_lock(db_path: str | Path) -> FileLock:
     """The lock every crawl into `db_path` should hold (the scheduler does)."""
     return FileLock(f"{db_path}.crawl.lock")
+
+
+@contextlib.contextmanager
+def crawl_guard(db_path: str | Path) -> Iterator[None]:
+    """Hold the crawl lock for a crawl started by hand, without waiting: a manual crawl while
+    the scheduler crawls stops with LockBusy instead of racing it. A child whose parent holds
+    the lock for it (CRAWL_LOCK_HELD) crawls under its parent's lock."""
+    if os.environ.get(CRAWL_LOCK_HELD) == "1":
+        yield
+        return
+    try:
+        lock = crawl_lock(db_path).acquire(wait=0)
+    except LockBusy as exc:
+        raise LockBusy(f"another crawl is running: {exc}") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def scheduler_lock(db_path: str | Path) -> FileLock:

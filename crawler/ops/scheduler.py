@@ -1,207 +1,67 @@
 """`utlys schedule`: crawl, match and send on cron times, unattended, for months.
 
-The decisions are plain functions of the database and a `now` (what fired last, what was missed
-while the machine was off, whether the month's digest may be sent), so they are tested with a
-controllable clock; APScheduler only wakes the `Runner` at the cron times.
+This module is the wiring: APScheduler wakes the `Runner` at the cron times, the Runner runs
+each step as a child process and books it in ``job_runs``, signals stop it, locks keep it
+alone. What to do when (missed jobs, the month of a job, whether a digest may be sent) is
+decided in crawler.ops.jobs.
 
 Rules that make restarts safe:
 
 - Every job run is written to `job_runs` before it starts and when it ends. On start, a run left
-  `running` by a killed scheduler becomes `interrupted`, and a job whose latest cron time passed
-  after its latest finished run was missed: it runs ONCE now, however many times it was missed
-  (APScheduler's memory forgets everything at a restart, so the database decides).
+  `running` by a killed scheduler becomes `interrupted`, and a missed job runs once now.
 - Jobs run one at a time (a single worker thread): a digest is never built during a crawl.
 - A crawl holds `<db>.crawl.lock` (an OS lock, passed to the crawl's process): two crawls never
   overlap, also not a manual one, or one left behind by a killed scheduler. A second scheduler on
   the same database refuses to start (`<db>.schedule.lock`).
-- Whether a period's digest was sent is decided by the `deliveries` table, never by memory.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.base import BaseTrigger
 from sqlite_utils import Database
 
-from crawler.config import DEFAULT_SOURCES, ConfigError, load_sources
-from crawler.config.settings import OpsSettings, ScheduleSettings
+from crawler.config import ConfigError, load_sources
+from crawler.config.settings import OpsSettings, load_ops_settings
 from crawler.ops.childproc import ChildResult, run_child
-from crawler.ops.health import check_health, send_alerts
+from crawler.ops.jobs import (
+    JOBS,
+    MONTHLY,
+    Paths,
+    StepOutcome,
+    delivery_counts,
+    describe_result,
+    digest_send_decision,
+    job_done_for_period,
+    missed_jobs,
+    never_scheduled,
+    next_fire_times,
+    period_of,
+    previous_fire_time,
+    record_timeouts,
+    run_health_check,
+    step_argv,
+)
 from crawler.ops.locks import CRAWL_LOCK_HELD, FileLock, LockBusy, crawl_lock, scheduler_lock
-from crawler.ops.logs import get_logger
-from crawler.store import now_iso, open_db, record_run, write_transaction
+from crawler.ops.logs import default_log_path, get_logger, setup_logging
+from crawler.store import open_db
+from crawler.store.job_runs import add_job_runs, finish_job_run, interrupt_running_jobs
+from crawler.store.queries import last_source_run_id, source_runs_since
 
-JOBS = ("crawl", "digest-build", "digest-send", "newsletter-build")
-MONTHLY = {"digest-build", "digest-send", "newsletter-build"}
-DONE = ("ok", "failed", "skipped", "registered")  # a run that answered its cron time
-# Look-back windows for the latest cron time before now: the smallest that holds one fire time
-# bounds the walk (a per-minute cron walks an hour, a monthly one a month).
-WINDOWS = [timedelta(hours=1), timedelta(days=1), timedelta(days=32), timedelta(days=400)]
+__all__ = ["Paths", "Runner", "StepOutcome", "missed_jobs", "previous_fire_time", "serve"]
 
 log = get_logger("scheduler")
-
-
-# ---- decisions: plain functions of the database and a clock -------------------------------
-
-
-def previous_fire_time(trigger: BaseTrigger, now: datetime) -> datetime | None:
-    """The latest time at or before `now` at which `trigger` fired (None within 400 days)."""
-    for window in WINDOWS:
-        fire = trigger.get_next_fire_time(None, now - window)
-        if fire is None or fire > now:
-            continue
-        while True:
-            following = trigger.get_next_fire_time(fire, fire)
-            if following is None or following > now:
-                return fire
-            fire = following
-    return None
-
-
-def next_fire_times(schedule: ScheduleSettings, now: datetime) -> dict[str, datetime | None]:
-    return {job: schedule.trigger(job).get_next_fire_time(None, now) for job in JOBS}
-
-
-def period_of(moment: datetime) -> str:
-    return moment.strftime("%Y-%m")
-
-
-def last_done(db: Database, job: str) -> datetime | None:
-    """The cron time the job last answered (finished one way or another, or was registered)."""
-    rows = db.execute_returning_dicts(
-        f"select scheduled_for from job_runs where job = ? and status in ({_marks(DONE)})",
-        [job, *DONE],
-    )
-    times = [parse_time(row["scheduled_for"]) for row in rows if row["scheduled_for"]]
-    return max(times, default=None)
-
-
-def missed_jobs(db: Database, schedule: ScheduleSettings, now: datetime) -> list[str]:
-    """Jobs whose latest cron time before `now` came after their latest finished run.
-
-    A job with no row at all was never scheduled here (a fresh install) and missed nothing.
-    """
-    missed = []
-    for job in JOBS:
-        fire = previous_fire_time(schedule.trigger(job), now)
-        done = last_done(db, job)
-        if fire is not None and done is not None and fire > done:
-            missed.append(job)
-    return missed
-
-
-def job_done_for_period(db: Database, job: str, period: str) -> bool:
-    row = db.execute(
-        "select count(*) from job_runs where job = ? and period = ? and status = 'ok'",
-        [job, period],
-    ).fetchone()
-    return bool(row[0])
-
-
-def delivery_counts(db: Database, kind: str, period: str) -> dict[str, int]:
-    return {
-        row["status"]: row["n"]
-        for row in db.execute_returning_dicts(
-            "select status, count(*) as n from deliveries where kind = ? and period = ?"
-            " group by status",
-            [kind, period],
-        )
-    }
-
-
-def digest_built_at(db: Database, period: str) -> datetime | None:
-    """When the period's digest was first built: by the scheduler, or by hand (deliveries)."""
-    times = [
-        parse_time(row["finished"])
-        for row in db.execute_returning_dicts(
-            "select finished from job_runs where job = 'digest-build' and period = ?"
-            " and status = 'ok'",
-            [period],
-        )
-        if row["finished"]
-    ]
-    times += [
-        parse_time(row["created_at"])
-        for row in db.execute_returning_dicts(
-            "select created_at from deliveries where kind = 'digest' and period = ?", [period]
-        )
-        if row["created_at"]
-    ]
-    return min(times, default=None)
-
-
-def pending_before(db: Database, moment: datetime) -> int:
-    """Matches still awaiting review that existed when the digest was built."""
-    rows = db.execute_returning_dicts(
-        "select matched_at from matches where review = 'pending' or review is null"
-    )
-    return sum(
-        1 for row in rows if not row["matched_at"] or parse_time(row["matched_at"]) <= moment
-    )
-
-
-@dataclass(frozen=True)
-class SendDecision:
-    action: str  # send / resume / wait / done
-    reason: str
-
-
-def digest_send_decision(
-    db: Database, period: str, now: datetime, *, send_day: int
-) -> SendDecision:
-    """Send when every match the digest was built from is reviewed, or from `send_day` on.
-
-    Once any digest of the period is `sent` the period is never rebuilt: only messages still
-    `built` (an interrupted send) are sent, so no municipality gets the month twice. Until
-    then every check may send: matches approved after the send day still go out that month.
-    """
-    counts = delivery_counts(db, "digest", period)
-    if counts.get("sent"):
-        if counts.get("built"):
-            return SendDecision("resume", f"{counts['built']} digests of {period} left to send")
-        return SendDecision("done", f"digests of {period} already sent ({counts['sent']})")
-    built_at = digest_built_at(db, period)
-    if built_at is None:
-        return SendDecision("wait", f"the digest of {period} is not built yet")
-    pending = pending_before(db, built_at)
-    if pending and now.day < send_day:
-        return SendDecision(
-            "wait",
-            f"{pending} matches not reviewed yet; sending on day {send_day} at the latest",
-        )
-    why = "send day reached" if pending else "all matches reviewed"
-    return SendDecision("send", why)
-
-
-# ---- the runner: one method per job, each step a child process ----------------------------
-
-
-@dataclass
-class Paths:
-    db: Path
-    sources: Path | None = None
-    needs: Path | None = None
-    settings: Path | None = None
-
-
-@dataclass
-class StepOutcome:
-    status: str  # ok / failed / skipped / interrupted
-    detail: str
-    period: str | None = None
 
 
 @dataclass
@@ -229,20 +89,7 @@ class Runner:
     def command(self, step: str, *extra: str) -> list[str]:
         if step in self.commands:
             return [*self.commands[step], *extra]
-        utlys = [sys.executable, "-m", "crawler"]
-        db = ["--db", str(self.paths.db)]
-        needs = ["--needs", str(self.paths.needs)] if self.paths.needs else []
-        settings = ["--settings", str(self.paths.settings)] if self.paths.settings else []
-        sources = ["--sources", str(self.paths.sources or DEFAULT_SOURCES)]
-        argv = {
-            "crawl": ["crawl", *db, *sources],
-            "match": ["match", *db, *needs],
-            "digest-build": ["digest", "build", *db, *needs, *settings],
-            "digest-send": ["digest", "send", *db, *settings],
-            "newsletter-build": ["newsletter", "build", *db, *needs, *settings],
-            "newsletter-send": ["newsletter", "send", *db, *settings],
-        }[step]
-        return [*utlys, *argv, *extra]
+        return [*step_argv(self.paths, step), *extra]
 
     # -- lifecycle --
 
@@ -251,30 +98,19 @@ class Runner:
         now = now or self.now()
         stamp = now.isoformat(timespec="seconds")
         db = self.open()
-        with write_transaction(db):
-            stale = db.execute(
-                "update job_runs set status = 'interrupted', finished = ?,"
-                " detail = 'the scheduler stopped while this ran (pid ' || pid || ')'"
-                " where status = 'running'",
-                [stamp],
-            ).rowcount
+        stale = interrupt_running_jobs(db, stamp)
         if stale:
             log.warning("%d job run(s) of a previous scheduler were interrupted", stale)
         missed = missed_jobs(db, self.settings.schedule, now)
-        with write_transaction(db):
-            for job in JOBS:
-                if last_done(db, job) is None:
-                    db["job_runs"].insert(
-                        {
-                            "job": job,
-                            "scheduled_for": stamp,
-                            "started": stamp,
-                            "finished": stamp,
-                            "status": "registered",
-                            "detail": "first start: from now on missed runs are caught up",
-                            "pid": os.getpid(),
-                        }
-                    )
+        detail = "first start: from now on missed runs are caught up"
+        add_job_runs(
+            db,
+            [
+                {"job": job, "scheduled_for": stamp, "started": stamp, "finished": stamp,
+                 "status": "registered", "detail": detail, "pid": os.getpid()}
+                for job in never_scheduled(db)
+            ],
+        )  # fmt: skip
         db.close()
         for job in missed:
             log.info("%s was missed while the scheduler was not running: running it now", job)
@@ -295,21 +131,14 @@ class Runner:
     def _run(self, db: Database, job: str, now: datetime) -> StepOutcome:
         fire = previous_fire_time(self.settings.schedule.trigger(job), now) or now
         period = period_of(fire) if job in MONTHLY else None
-        with write_transaction(db):
-            run_id = (
-                db["job_runs"]
-                .insert(
-                    {
-                        "job": job,
-                        "period": period,
-                        "scheduled_for": fire.isoformat(timespec="seconds"),
-                        "started": now.isoformat(timespec="seconds"),
-                        "status": "running",
-                        "pid": os.getpid(),
-                    }
-                )
-                .last_pk
-            )
+        [run_id] = add_job_runs(
+            db,
+            [
+                {"job": job, "period": period, "scheduled_for": fire.isoformat(timespec="seconds"),
+                 "started": now.isoformat(timespec="seconds"), "status": "running",
+                 "pid": os.getpid()}
+            ],
+        )  # fmt: skip
         log.info("%s: started%s", job, f" for {period}" if period else "")
         handler = {
             "crawl": self._crawl,
@@ -322,11 +151,8 @@ class Runner:
         except Exception as exc:  # one job's bug must not end the scheduler
             outcome = StepOutcome("failed", f"{type(exc).__name__}: {exc}", period)
             log.exception("%s: crashed", job)
-        with write_transaction(db):
-            db.execute(
-                "update job_runs set status = ?, detail = ?, finished = ? where id = ?",
-                [outcome.status, outcome.detail, self.now().isoformat(timespec="seconds"), run_id],
-            )
+        finished = self.now().isoformat(timespec="seconds")
+        finish_job_run(db, run_id, status=outcome.status, detail=outcome.detail, finished=finished)
         level = "info" if outcome.status in ("ok", "skipped") else "warning"
         getattr(log, level)("%s: %s: %s", job, outcome.status, outcome.detail)
         return outcome
@@ -355,7 +181,7 @@ class Runner:
         except LockBusy as exc:
             return StepOutcome("skipped", f"another crawl is running: {exc}")
         try:
-            before = _last_run_id(db)
+            before = last_source_run_id(db)
             result = run_child(
                 self.command("crawl"),
                 timeout=schedule.crawl_timeout,
@@ -368,7 +194,7 @@ class Runner:
                 record_timeouts(db, sources, before, schedule.crawl_timeout, now)
         finally:
             lock.release()
-        runs = _runs_since(db, before)
+        runs = source_runs_since(db, before)
         for run in runs:
             _log_run(run)
         failed = sum(1 for run in runs if run["status"] != "ok")
@@ -376,11 +202,11 @@ class Runner:
         if result.stopped:
             return StepOutcome("interrupted", f"crawl stopped by shutdown; {summary}")
         if result.timed_out or result.returncode not in (0, 1):
-            crawl_status = _describe(result, schedule.crawl_timeout)
+            crawl_status = describe_result(result, schedule.crawl_timeout)
         else:  # exit 1: some source failed, the others were stored
             crawl_status = "ok"
         match = self._step("match", timeout=schedule.step_timeout, kill_on_stop=False)
-        match_status = "ok" if match.ok else _describe(match, schedule.step_timeout)
+        match_status = "ok" if match.ok else describe_result(match, schedule.step_timeout)
         run_health_check(db, self.paths, self.settings, sources, now=self.now())
         status = "ok" if crawl_status == match_status == "ok" else "failed"
         return StepOutcome(status, f"crawl {crawl_status} ({summary}); match {match_status}")
@@ -431,138 +257,19 @@ class Runner:
             return StepOutcome("interrupted", "stopped by shutdown", period)
         return StepOutcome(
             "ok" if result.ok else "failed",
-            "ok" if result.ok else _describe(result, timeout),
+            "ok" if result.ok else describe_result(result, timeout),
             period,
         )
-
-
-def _last_run_id(db: Database) -> int:
-    return db.execute("select coalesce(max(id), 0) from source_runs").fetchone()[0]
-
-
-def _runs_since(db: Database, run_id: int) -> list[dict[str, Any]]:
-    return db.execute_returning_dicts(
-        "select * from source_runs where id > ? order by id", [run_id]
-    )
 
 
 def _log_run(run: dict[str, Any]) -> None:
     level = "info" if run["status"] == "ok" else "warning"
     getattr(log, level)(
         "crawl %s: items=%s new=%s changed=%s gone=%s requests=%s not_modified=%s%s",
-        run["status"],
-        run["items"],
-        run["new"],
-        run["changed"],
-        run["gone"],
-        run["requests"],
-        run["not_modified"],
-        f" error={run['error']}" if run["error"] else "",
+        run["status"], run["items"], run["new"], run["changed"], run["gone"], run["requests"],
+        run["not_modified"], f" error={run['error']}" if run["error"] else "",
         extra={"source": run["source"]},
-    )
-
-
-def record_timeouts(
-    db: Database, sources: Sequence[str], before: int, timeout: int, now: datetime
-) -> list[str]:
-    """A killed crawl leaves no run for the sources it had not finished: record them failed
-    (they count towards the source's failure streak, as any crawl that did not get through)."""
-    done = {run["source"] for run in _runs_since(db, before)}
-    missing = [source for source in sources if source not in done]
-    for source in missing:
-        record_run(
-            db,
-            {
-                "source": source,
-                "started": now.isoformat(timespec="seconds"),
-                "finished": now_iso(),
-                "status": "failed",
-                "items": 0,
-                "new": 0,
-                "changed": 0,
-                "gone": 0,
-                "error": f"timed out after {timeout} s (crawl killed)",
-                "requests": 0,
-                "not_modified": 0,
-            },
-        )
-    return missing
-
-
-def run_health_check(
-    db: Database,
-    paths: Paths,
-    settings: OpsSettings,
-    sources: Sequence[str],
-    *,
-    now: datetime,
-    transport: Any = None,
-) -> list[Any]:
-    """Check the sources' health and send the alerts due; problems are logged, never raised
-    (a broken mail server must not fail the crawl job)."""
-    try:
-        recipient, sender, funders = alert_addresses(paths, settings)
-        transitions = check_health(db, sources, settings.health, now=now, recipient=recipient)
-        if recipient:
-            own = transport is None
-            if own:
-                from digest.transport import transport_from_settings
-
-                outbox = Path(settings.health.outbox) if settings.health.outbox else None
-                transport = transport_from_settings(
-                    settings.smtp, outbox=outbox, where=str(settings.path)
-                )
-            try:
-                send_alerts(db, transport, sender=sender, now=now, funders=funders)
-            finally:
-                if own:
-                    transport.close()
-        return transitions
-    except Exception as exc:
-        log.error("health check failed: %s: %s", type(exc).__name__, exc)
-        return []
-
-
-def alert_addresses(paths: Paths, settings: OpsSettings) -> tuple[str | None, str, dict[str, str]]:
-    """(recipient, sender, funder names): `health.alert_to`, else the coordinator in needs.yaml."""
-    from digest.transport import sender_from_settings
-
-    coordinator = None
-    try:
-        from crawler.config.needs import load_needs
-
-        coordinator = load_needs(paths.needs).coordinator
-    except ConfigError as exc:
-        if not settings.health.alert_to:
-            log.warning("no alert recipient: %s", exc)
-    recipient = settings.health.alert_to or (coordinator.email if coordinator else None)
-    fallback = settings.health.alert_from or (coordinator.email if coordinator else recipient)
-    try:
-        funders = {s.id: s.funder for s in load_sources(paths.sources).sources}
-    except ConfigError:
-        funders = {}
-    return recipient, sender_from_settings(settings.smtp, fallback), funders
-
-
-def _describe(result: ChildResult, timeout: float) -> str:
-    if result.timed_out:
-        return f"timed out after {timeout:g} s"
-    if result.stopped:
-        return "stopped by shutdown"
-    tail = result.output[-1] if result.output else ""
-    return f"exit {result.returncode}: {tail}".strip()
-
-
-def _marks(values: Sequence[Any]) -> str:
-    return ", ".join("?" for _ in values)
-
-
-def parse_time(text: str) -> datetime:
-    """ISO time as stored by any area; a time without offset is UTC (storage.now_iso's)."""
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
+    )  # fmt: skip
 
 
 # ---- the thin APScheduler wiring ------------------------------------------------------------
@@ -635,3 +342,47 @@ def serve(runner: Runner, lock: FileLock | None = None) -> int:
         return 0
     finally:
         lock.release()
+
+
+def run_schedule(
+    paths: Paths, *, snapshot: str | None = None, echo: Callable[[str], Any] = print
+) -> int:
+    """`utlys schedule`: check everything, take the lock, then serve until stopped.
+
+    The settings are read before the lock is taken and nothing runs on a half-valid
+    configuration. With `snapshot` (month1 / month2), the bundled offline snapshot is served on
+    127.0.0.1 and the sources are aimed at it (`<db>.sources.yaml`).
+    """
+    settings = load_ops_settings(paths.settings)
+    lock = take_scheduler_lock(paths.db)  # before anything else is written, even derived files
+    try:
+        if snapshot is None:
+            return _serve_checked(paths, settings, lock)
+        from crawler.dev.snapserver import serve_snapshot, write_schedule_sources
+
+        with serve_snapshot(snapshot) as server:
+            dest = Path(f"{paths.db}.sources.yaml")
+            load_sources(paths.sources)
+            derived = write_schedule_sources(server.base_url, paths.sources, dest)
+            echo(f"serving the {snapshot} snapshot at {server.base_url}; sources: {derived}")
+            aimed = Paths(paths.db, derived, paths.needs, paths.settings)
+            return _serve_checked(aimed, settings, lock)
+    finally:
+        lock.release()
+
+
+def _serve_checked(paths: Paths, settings: OpsSettings, lock: FileLock) -> int:
+    from crawler.config.needs import load_needs
+    from digest.transport import transport_from_settings
+
+    load_sources(paths.sources)
+    load_needs(paths.needs)
+    transport_from_settings(settings.smtp, outbox=None, where=str(settings.path))
+    log_settings = settings.logging
+    setup_logging(
+        log_settings.file or default_log_path(paths.db),
+        level=log_settings.level,
+        max_bytes=log_settings.max_bytes,
+        backups=log_settings.backups,
+    )
+    return serve(Runner(paths, settings), lock)

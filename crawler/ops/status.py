@@ -5,20 +5,27 @@ runs, and also after a crash.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from crawler.config import SourcesConfig
-from crawler.config.settings import OpsSettings
-from crawler.normalize import ellipsize
+from crawler.config import SourcesConfig, load_sources
+from crawler.config.settings import OpsSettings, load_ops_settings
 from crawler.ops.health import assess, recent_runs
+from crawler.ops.jobs import JOBS, next_fire_times
 from crawler.ops.locks import crawl_lock, is_locked, scheduler_lock
-from crawler.ops.scheduler import JOBS, next_fire_times, parse_time
+from crawler.store.health import source_health
+from crawler.store.job_runs import last_job_run
+from crawler.store.queries import (
+    last_sent_period,
+    last_source_run,
+    new_calls_in_month,
+    open_existing_db,
+    sources_with_runs,
+)
+from digest.ledger import summary
 
 
 def source_status(
@@ -27,30 +34,15 @@ def source_status(
     """One entry per configured source, then any source that has runs but left the config."""
     configured = list(config.sources) if config else []
     ids = [s.id for s in configured]
-    ids += [
-        row["source"]
-        for row in db.execute_returning_dicts(
-            "select distinct source from source_runs order by source"
-        )
-        if row["source"] not in ids
-    ]
+    ids += [source for source in sources_with_runs(db) if source not in ids]
     enabled = {s.id: s.enabled for s in configured}
     month = today.strftime("%Y-%m")
     result = []
     for source in ids:
-        last = _one(
-            db, "select * from source_runs where source = ? order by id desc limit 1", source
-        )
-        last_ok = _one(
-            db,
-            "select * from source_runs where source = ? and status = 'ok' order by id desc limit 1",
-            source,
-        )
-        new_this_month = db.execute(
-            "select count(*) from calls where source = ? and substr(first_seen, 1, 7) = ?",
-            [source, month],
-        ).fetchone()[0]
-        stored = _one(db, "select * from source_health where source = ?", source)
+        last = last_source_run(db, source)
+        last_ok = last_source_run(db, source, status="ok")
+        new_this_month = new_calls_in_month(db, source, month)
+        stored = source_health(db, source)
         verdict = assess(recent_runs(db, source, settings.health), settings.health)
         result.append(
             {
@@ -85,12 +77,7 @@ def job_status(db: Database, settings: OpsSettings, *, now: datetime) -> list[di
     upcoming = next_fire_times(settings.schedule, now)
     jobs = []
     for job in JOBS:
-        last = _one(
-            db,
-            "select * from job_runs where job = ? and status != 'registered'"
-            " order by id desc limit 1",
-            job,
-        )
+        last = last_job_run(db, job)
         fire = upcoming[job]
         jobs.append(
             {
@@ -110,40 +97,17 @@ def delivery_status(db: Database) -> dict[str, Any]:
     """The last digest and newsletter sent, and messages that need the coordinator."""
     result: dict[str, Any] = {}
     for kind in ("digest", "newsletter"):
-        last = _one(
-            db,
-            "select period, max(sent_at) as sent_at from deliveries"
-            " where kind = ? and status = 'sent' group by period order by sent_at desc limit 1",
-            kind,
-        )
-        count = 0
-        if last:
-            count = db.execute(
-                "select count(*) from deliveries where kind = ? and period = ? and status = 'sent'",
-                [kind, last["period"]],
-            ).fetchone()[0]
-        waiting = {
-            row["status"]: row["n"]
-            for row in db.execute_returning_dicts(
-                "select status, count(*) as n from deliveries where kind = ?"
-                " and status in ('built', 'sending', 'failed') group by status",
-                [kind],
-            )
-        }
+        last = last_sent_period(db, kind)
+        waiting = summary(db, kind=kind)
         result[kind] = {
             "last_period": last["period"] if last else None,
             "last_sent_at": last["sent_at"] if last else None,
-            "messages": count,
+            "messages": last["messages"] if last else 0,
             "unsent": waiting.get("built", 0),
             "held": waiting.get("sending", 0),
             "failed": waiting.get("failed", 0),
         }
-    alerts = {
-        row["status"]: row["n"]
-        for row in db.execute_returning_dicts(
-            "select status, count(*) as n from health_alerts group by status"
-        )
-    }
+    alerts = summary(db, kind="alert")
     result["alerts"] = {
         "sent": alerts.get("sent", 0),
         "unsent": alerts.get("built", 0),
@@ -173,76 +137,17 @@ def status_report(
     }
 
 
-def format_table(report: dict[str, Any], tz: ZoneInfo) -> str:
-    """Plain columns for a terminal; the JSON format carries the full error texts."""
-    lines = [
-        f"utlys status of {report['database']} at {_local(report['generated_at'], tz)}",
-        f"scheduler: {'running' if report['scheduler_running'] else 'not running'}"
-        f"; crawl: {'running now' if report['crawl_running'] else 'idle'}",
-        "",
-    ]
-    rows = [
-        [
-            s["source"] + ("" if s["enabled"] else " (off)"),
-            _local(s["last_run"], tz),
-            s["last_status"] or "-",
-            _local(s["last_success"], tz),
-            "-" if s["items"] is None else str(s["items"]),
-            str(s["new_this_month"]),
-            s["health"],
-            ellipsize(s["error"] or (s["health_detail"] if s["health"] != "ok" else "")),
-        ]
-        for s in report["sources"]
-    ]
-    head = ["SOURCE", "LAST RUN", "STATUS", "LAST SUCCESS", "ITEMS", "NEW", "HEALTH", "ERROR"]
-    lines += _columns([head, *rows])
-    lines.append("")
-    job_rows = [
-        [
-            j["job"],
-            j["cron"],
-            _local(j["next_run"], tz),
-            _local(j["last_run"], tz),
-            " ".join(x for x in (j["last_status"] or "-", j["last_period"] or "") if x),
-            ellipsize(j["last_detail"] or ""),
-        ]
-        for j in report["jobs"]
-    ]
-    lines += _columns([["JOB", "CRON", "NEXT RUN", "LAST RUN", "LAST STATUS", "DETAIL"], *job_rows])
-    lines.append("")
-    for kind in ("digest", "newsletter"):
-        d = report["deliveries"][kind]
-        if d["last_period"]:
-            text = f"{d['last_period']}, {d['messages']} messages, {_local(d['last_sent_at'], tz)}"
-        else:
-            text = "never"
-        extra = ", ".join(f"{d[k]} {k}" for k in ("unsent", "held", "failed") if d[k])
-        lines.append(f"last {kind} sent: {text}" + (f" ({extra})" if extra else ""))
-    a = report["deliveries"]["alerts"]
-    lines.append(
-        f"health alerts: {a['sent']} sent"
-        + "".join(f", {a[k]} {k}" for k in ("unsent", "held", "failed") if a[k])
-    )
-    return "\n".join(lines)
-
-
-def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
-
-
-def _local(stamp: str | None, tz: ZoneInfo) -> str:
-    if not stamp:
-        return "-"
+def status_now(
+    db_path: Path, sources: Path | None, settings_path: Path | None, *, now: datetime | None
+) -> tuple[dict[str, Any], OpsSettings]:
+    """`utlys status`: the report of an existing database, as of `now` (default: now in the
+    schedule's time zone; a time without offset is in that zone), and the settings it used."""
+    settings = load_ops_settings(settings_path)
+    config = load_sources(sources)
+    db = open_existing_db(db_path)
+    tz = settings.schedule.tz
+    now = datetime.now(tz) if now is None else now if now.tzinfo else now.replace(tzinfo=tz)
     try:
-        return parse_time(stamp).astimezone(tz).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp
-
-
-def _one(db: Database, sql: str, *params: Any) -> dict[str, Any] | None:
-    rows = db.execute_returning_dicts(sql, list(params))
-    return rows[0] if rows else None
+        return status_report(db, db_path, config, settings, now=now), settings
+    finally:
+        db.close()

@@ -232,7 +232,7 @@ def test_calls_without_a_database_is_a_one_line_error(tmp_path):
     assert result.exit_code == 1
     assert (
         result.output.strip()
-        == f"Error: {tmp_path / 'none.db'}: no database here (run `utlys crawl` first)"
+        == f"Error: {tmp_path / 'none.db'}: no such database (run `utlys crawl` first)"
     )
     assert not (tmp_path / "none.db").exists()
 

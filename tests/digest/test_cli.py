@@ -4,6 +4,7 @@ database file and a needs.yaml written for the test."""
 from __future__ import annotations
 
 import email
+import re
 from email import policy
 from pathlib import Path
 
@@ -63,6 +64,11 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def table(out: str) -> list[list[str]]:
+    """The rows of a listing's table (header first), cells split where columns are aligned."""
+    return [re.split(r"\s{2,}", line.strip()) for line in out.splitlines() if line.strip()]
+
+
 def review_state(db, match_id: int) -> dict:
     return db.execute_returning_dicts(
         "select review, reason, note, reviewed_at from matches where id = ?", [match_id]
@@ -82,8 +88,11 @@ def test_review_approve_reject_and_note_store_state_reason_and_time(env):
     code, _ = run("review", "note", str(first), "Ring Anna på AF", "--db", env["db"])
     assert review_state(db, first)["note"] == "Ring Anna på AF"
     code, out = run("review", "list", "--state", "rejected", "--db", env["db"])
-    assert code == 0 and f"{second:>5}  rejected" in out and "Fel målgrupp" in out
-    assert f"{first:>5}" not in out
+    assert code == 0
+    header, *rows = table(out)
+    assert header[:3] == ["ID", "STATE", "MUNICIPALITY"] and header[-1] == "REASON / NOTE"
+    assert [row[:3] for row in rows] == [[str(second), "rejected", "Växjö"]]
+    assert rows[0][-1] == "reason: Fel målgrupp"
 
 
 def test_unknown_match_id_is_one_line_and_changes_nothing(env):
@@ -217,9 +226,12 @@ def test_subscribers_add_remove_and_list(env):
     )
     assert code == 0 and "added" in out
     code, out = run("subscribers", "list", *common)
-    assert "Växjö          unsubscribed  config        utlysningar@vaxjo.example.se" in out
-    assert "Alvesta        active        added         ny@alvesta.example.se (Ny Person)" in out
-    assert "newsletter     active        config        styrgrupp@vaxjo.example.se" in out
+    header, *rows = table(out)
+    assert header == ["LIST", "STATE", "ORIGIN", "EMAIL"]
+    vaxjo = "utlysningar@vaxjo.example.se (Växjö kommun)"
+    assert ["Växjö", "unsubscribed", "config", vaxjo] in rows
+    assert ["Alvesta", "active", "added", "ny@alvesta.example.se (Ny Person)"] in rows
+    assert ["newsletter", "active", "config", "styrgrupp@vaxjo.example.se"] in rows
     code, out = run("subscribers", "add", "inte-en-adress", "--newsletter", *common)
     assert code == 1 and "not a valid email address" in out
     code, out = run("subscribers", "add", "x@example.se", *common)
@@ -253,4 +265,21 @@ def test_review_list_finds_a_municipality_whatever_the_case_of_a_swedish_letter(
     save_calls(db, "esf", [make_call(5)], seen_at="2026-11-16T06:00:00+00:00")
     match_id = add_match(db, "esf:5", "Älmhult")
     code, out = run("review", "list", "--municipality", "ÄLMHULT", "--db", env["db"])
-    assert code == 0 and f"{match_id:>5}  approved  Älmhult" in out and "Växjö" not in out
+    assert code == 0 and "Växjö" not in out
+    assert [row[:3] for row in table(out)[1:]] == [[str(match_id), "approved", "Älmhult"]]
+
+
+def test_digest_send_with_a_mistyped_settings_path_is_an_error_and_sends_nothing(env):
+    """Issue #12.2: `--settings settings.yml` (the file is settings.yaml) used to run on the
+    defaults, here the outbox of nobody's choosing; a named file must exist."""
+    run("review", "approve", str(env["ids"][0]), "--db", env["db"])
+    run("digest", "build", "--period", PERIOD, "--db", env["db"], "--needs", env["needs"],
+        "--settings", env["settings"])  # fmt: skip
+    before = env["handle"].execute_returning_dicts("select id, status from deliveries")
+    missing = env["tmp"] / "settings.yml"
+    code, out = run("digest", "send", "--period", PERIOD, "--db", env["db"],
+                    "--settings", str(missing))  # fmt: skip
+    assert code == 1
+    assert out.splitlines() == [f"Error: {missing}: no such settings file"]
+    assert env["handle"].execute_returning_dicts("select id, status from deliveries") == before
+    assert not (env["tmp"] / "outbox").exists() and not missing.exists()

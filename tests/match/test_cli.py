@@ -112,8 +112,11 @@ def test_bad_today_is_a_one_line_error(tmp_path, needs_file):
         cli,
         ["match", "--db", str(tmp_path / "u.db"), "--needs", str(needs_file), "--today", "igår"],
     )
-    assert result.exit_code == 1
-    assert result.output.strip() == "Error: --today: 'igår' is not a date (YYYY-MM-DD)"
+    assert result.exit_code == 2  # a bad option value, like any other (the one --today reader)
+    assert result.output.splitlines()[-1] == (
+        "Error: Invalid value for '--today': 'igår' is not a date (YYYY-MM-DD)"
+    )
+    assert not (tmp_path / "u.db").exists()
 
 
 def test_jsonl_run_checks_deadlines_only_when_asked(tmp_path, needs_file, monkeypatch):

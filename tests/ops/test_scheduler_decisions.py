@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from crawler.ops.scheduler import digest_send_decision, missed_jobs, previous_fire_time
+from crawler.ops.jobs import digest_send_decision, missed_jobs, previous_fire_time
 from crawler.store import open_db
 
 from .conftest import STOCKHOLM, at

@@ -15,6 +15,16 @@ from crawler.store import write_transaction
 from crawler.store.matches import existing_match_ids, review_rows, set_note, set_review
 
 STATES = ("pending", "approved", "rejected")
+# The reasons a coordinator picks from when rejecting (the web app's list); stored at the start
+# of the match's ``reason`` as "<reason>: <free text>", so the matcher can learn from them.
+REJECT_REASONS = (
+    "fel region",
+    "fel målgrupp",
+    "kommunen kan inte söka",
+    "inte aktuellt",
+    "redan känd",
+    "annat",
+)
 
 
 class ReviewError(ValueError):
@@ -61,6 +71,27 @@ def reject(db: Database, ids: Iterable[int], reason: str) -> int:
         ids = _check(db, ids)
         set_review(db, ids, "rejected", reason)
     return len(ids)
+
+
+def rejection_reason(choice: str, text: str = "") -> str:
+    """One stored reason from a choice of REJECT_REASONS and free text: "fel region: Skåne"."""
+    choice = " ".join((choice or "").split()).casefold()
+    text = " ".join((text or "").split())
+    if choice not in REJECT_REASONS:
+        raise ReviewError(f"unknown rejection reason {choice!r}; use one of the fixed list")
+    if choice == "annat" and not text:
+        raise ReviewError("the reason 'annat' needs a text saying why")
+    return f"{choice}: {text}" if text else choice
+
+
+def split_reason(reason: str | None) -> tuple[str | None, str]:
+    """A stored reason as (choice from REJECT_REASONS or None, the rest): the CLI's free-text
+    reasons come back as (None, text)."""
+    reason = (reason or "").strip()
+    for choice in REJECT_REASONS:
+        if reason == choice or reason.startswith(choice + ":"):
+            return choice, reason[len(choice) :].lstrip(": ").strip()
+    return None, reason
 
 
 def note(db: Database, match_id: int, text: str) -> None:

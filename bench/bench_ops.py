@@ -18,7 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from crawler.config import load_sources
 from crawler.config.settings import load_ops_settings
-from crawler.ops.scheduler import missed_jobs, previous_fire_time
+from crawler.ops.jobs import missed_jobs, previous_fire_time
 from crawler.ops.status import status_report
 from crawler.store import open_db, write_transaction
 from crawler.store.backup import backup

@@ -246,7 +246,7 @@ def _send(
         click.echo("ledger: " + ", ".join(f"{k} {v}" for k, v in sorted(totals.items())))
     if report.stopped:
         raise click.ClickException(f"stopped, nothing more sent: {report.stopped}")
-    if report.held or report.failed:
+    if not report.ok:  # failed, deferred or held: something was not delivered
         raise SystemExit(1)
 
 

@@ -283,3 +283,24 @@ def test_digest_send_with_a_mistyped_settings_path_is_an_error_and_sends_nothing
     assert out.splitlines() == [f"Error: {missing}: no such settings file"]
     assert env["handle"].execute_returning_dicts("select id, status from deliveries") == before
     assert not (env["tmp"] / "outbox").exists() and not missing.exists()
+
+
+def test_digest_send_exits_non_zero_when_the_server_defers_a_message_at_data(env, smtp_server):
+    handler, port = smtp_server
+    handler.data_answers.append("451 4.3.0 try later")
+    run("review", "approve", str(env["ids"][0]), "--db", env["db"])
+    settings = env["tmp"] / "smtp.yaml"
+    settings.write_text(
+        f"digest: {{}}\nsmtp: {{host: 127.0.0.1, port: {port}, starttls: false,"
+        " from: samordnare@vaxjo.example.se}\n",
+        "utf-8",
+    )
+    common = ["--period", PERIOD, "--db", env["db"], "--settings", str(settings)]
+    assert run("digest", "build", *common, "--needs", env["needs"])[0] == 0
+    code, out = run("digest", "send", *common)
+    assert code == 1, out
+    assert "deferred utlysningar@vaxjo.example.se" in out and "451 4.3.0 try later" in out
+    assert handler.received == []
+    code, out = run("digest", "send", *common)
+    assert code == 0, out
+    assert [r.rcpt_tos for r in handler.received] == [["utlysningar@vaxjo.example.se"]]

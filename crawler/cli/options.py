@@ -37,15 +37,19 @@ DB_OPTION = click.option(
     help="SQLite database file (or env UTLYS_DB).",
 )
 SOURCES_OPTION = _file_option(
-    "--sources", "sources_path", "Sources file (default: config/sources.yaml)."
+    "--sources",
+    "sources_path",
+    "Sources file (default: sources.yaml of the config folder, see utlys --help).",
 )
 NEEDS_OPTION = _file_option(
-    "--needs", "needs_path", "Needs inventory (default: config/needs.yaml)."
+    "--needs",
+    "needs_path",
+    "Needs inventory (default: needs.yaml of the config folder, see utlys --help).",
 )
 SETTINGS_OPTION = _file_option(
     "--settings",
     "settings_path",
-    "Settings file, which must exist (default: config/settings.yaml, if there).",
+    "Settings file, which must exist (default: settings.yaml of the config folder, if there).",
 )
 
 

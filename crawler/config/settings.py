@@ -18,7 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from crawler.config.files import ConfigError, default_file, read_yaml
 
-SECTIONS = {"digest", "smtp", "schedule", "health", "logging"}
+SECTIONS = {"digest", "smtp", "schedule", "health", "logging", "web"}
 
 
 def load_settings(path: str | Path | None = None) -> dict[str, dict[str, Any]]:

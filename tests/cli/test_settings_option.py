@@ -22,6 +22,7 @@ COMMANDS = {
     ("schedule",): [],
     ("status",): [],
     ("health",): [],
+    ("web",): [],
 }
 
 

@@ -151,7 +151,7 @@ class StoreCallsPipeline:
             )
             report.items = result.items
             report.new_ids, report.changed_ids = result.new, result.changed
-            report.gone_ids = result.gone
+            report.gone_ids, report.missing_ids = result.gone, result.missing
             report.new, report.changed, report.gone = (
                 len(result.new),
                 len(result.changed),

@@ -11,7 +11,8 @@ The rule (the one place where "ok", "failed" and "empty" are decided):
    funder's listing that suddenly shows nothing is far more often a changed page layout than
    a funder that withdrew every call. The error says how many calls the source used to have.
 3. **ok**: calls were found and nothing went wrong. The batch is stored as complete: a call of
-   this source that was not seen again is marked gone (never deleted).
+   this source that was not seen is missing, and marked gone (never deleted) when the next ok
+   crawl misses it too.
 
 How a coordinator reads the reports after a crawl (`format_reports`, one aligned line per
 source) is here too, below the command line and the demo that both print it; `text_table` is
@@ -45,6 +46,8 @@ class SourceReport:
     new_ids: list[str] = field(default_factory=list)
     changed_ids: list[str] = field(default_factory=list)
     gone_ids: list[str] = field(default_factory=list)
+    # Missed by this complete crawl for the first time: gone if the next complete crawl misses it.
+    missing_ids: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -113,7 +113,7 @@ def change_lines(db_path: Path, reports: list[SourceReport]) -> list[str]:
     try:
         titles = call_titles(db)
         for report in reports:
-            if not (report.new_ids or report.changed_ids or report.gone_ids):
+            if not (report.new_ids or report.changed_ids or report.gone_ids or report.missing_ids):
                 continue
             lines.append(f"{report.source}:")
             for call_id in report.new_ids:
@@ -127,6 +127,9 @@ def change_lines(db_path: Path, reports: list[SourceReport]) -> list[str]:
                     lines.append(f"             {change['field']}: {old} -> {new}")
             for call_id in report.gone_ids:
                 lines.append(f"  gone     {titles.get(call_id, call_id)}")
+            for call_id in report.missing_ids:
+                title = titles.get(call_id, call_id)
+                lines.append(f"  missing  {title} (gone if the next crawl misses it too)")
     finally:
         db.close()
     if not lines:

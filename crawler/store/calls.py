@@ -37,6 +37,7 @@ class SaveResult:
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # first missed: gone if missed again
 
 
 TRACKED_FIELDS = [c for c in CALL_COLUMNS if c not in ("id", "source", "scraped_at")]
@@ -54,7 +55,9 @@ def save_calls(
     """Store one source's batch and classify each call as new, changed, unchanged or gone.
 
     ``complete`` says the crawl saw the whole listing: only then may a call that was not seen be
-    marked gone (a partial crawl proves nothing about what it did not reach). Nothing is deleted.
+    marked gone (a partial crawl proves nothing about what it did not reach), and only when an
+    earlier complete crawl missed it too (``missing_since``): a listing that shrinks for one
+    crawl marks nothing gone. Nothing is deleted.
     ``seen=False`` (a failed run, whose calls may come from cached copies of pages that now fail)
     leaves ``last_seen`` of unchanged calls as it was.
     """
@@ -84,6 +87,8 @@ def save_calls(
                 result.new.append(call.id)
             elif old["content_hash"] == digest and not old["gone"]:
                 result.unchanged.append(call.id)
+                if old.get("missing_since") and seen:
+                    db.execute("update calls set missing_since = null where id = ?", [call.id])
             else:
                 changes = [
                     (call.id, name, _text(old.get(name)), _text(row[name]), seen_at)
@@ -97,7 +102,13 @@ def save_calls(
                     " values (?, ?, ?, ?, ?)",
                     changes,
                 )
-                row.update(last_seen=seen_at, last_changed=seen_at, content_hash=digest, gone=0)
+                row.update(
+                    last_seen=seen_at,
+                    last_changed=seen_at,
+                    content_hash=digest,
+                    gone=0,
+                    missing_since=None,
+                )
                 db["calls"].update(call.id, row)
                 result.changed.append(call.id)
         if new_rows:
@@ -109,7 +120,14 @@ def save_calls(
             )
         if complete:
             for call_id, old in existing.items():
-                if call_id not in batch and not old["gone"]:
+                if call_id in batch or old["gone"]:
+                    continue
+                if not old.get("missing_since"):
+                    db.execute(
+                        "update calls set missing_since = ? where id = ?", [seen_at, call_id]
+                    )
+                    result.missing.append(call_id)
+                else:
                     db.execute(
                         "update calls set gone = 1, last_changed = ? where id = ?",
                         [seen_at, call_id],

@@ -246,3 +246,10 @@ def m170_dig_alerts_in_deliveries(db: Database) -> None:
         " json_extract(items, '$.reason') as reason, recipient, status, created_at, sent_at,"
         " error from deliveries where kind = 'alert'"
     )
+
+
+@migrations()
+def m180_core_calls_missing_since(db: Database) -> None:
+    # When a complete crawl first missed a call: it is marked gone only when a later complete
+    # crawl misses it too, so one listing that shrinks for a day marks nothing gone.
+    db["calls"].add_column("missing_since", str)

@@ -32,6 +32,7 @@ class SnapshotCrawls:
     again: list[SourceReport]  # month 1 crawled a second time, nothing changed
     again_log: list[tuple[str, str, int]]  # the server's log of that second crawl
     month2: list[SourceReport]
+    month2_again: list[SourceReport]  # month 2 crawled a second time: the miss is confirmed
 
     def titles(self, ids: list[str]) -> set[str]:
         db = open_db(self.db_path)
@@ -55,7 +56,8 @@ def snapshot_crawls(tmp_path_factory: pytest.TempPathFactory) -> SnapshotCrawls:
         again_log = server.log[mark:]
         server.set_month("month2")
         month2 = run_crawl(db_path, sources, today=months["month2"])
-    return SnapshotCrawls(db_path, sources, month1, again, again_log, month2)
+        month2_again = run_crawl(db_path, sources, today=months["month2"])
+    return SnapshotCrawls(db_path, sources, month1, again, again_log, month2, month2_again)
 
 
 def by_source(reports: list[SourceReport]) -> dict[str, SourceReport]:

@@ -59,7 +59,8 @@ def stored_db(tmp_path):
     ]
     save_calls(db, "esf", [c for c in calls if c.source == "esf"], seen_at="2026-10-15T06:00")
     save_calls(db, "tv", [calls[3]], seen_at="2026-10-15T06:00")
-    save_calls(db, "esf", calls[:3], seen_at="2026-11-16T06:00")  # call 5 is now gone
+    save_calls(db, "esf", calls[:3], seen_at="2026-11-15T06:00")  # call 5 missed once...
+    save_calls(db, "esf", calls[:3], seen_at="2026-11-16T06:00")  # ...and again: gone
     db.close()
     return path
 

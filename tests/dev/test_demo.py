@@ -30,7 +30,10 @@ def test_demo_crawls_both_months_and_prints_the_changes(tmp_path):
     assert "changed  Vägar till arbete med stöd av peer support" in changes
     assert "deadline: 2026-11-26 -> 2026-12-10" in changes
     assert "status: planned -> open" in changes
-    assert "gone     Livslångt lärande i små och medelstora företag" in changes
+    assert (
+        "missing  Livslångt lärande i små och medelstora företag (gone if the next crawl misses"
+        " it too)" in changes
+    )
     matching = out.split("== Matching against config/needs.yaml", 1)[1]
     assert "Växjö:" in matching and "i behovet Långtidsarbetslösa" in matching
     assert sorted(p.name for p in workdir.iterdir()) == [

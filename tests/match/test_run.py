@@ -104,7 +104,8 @@ def test_gone_call_loses_its_pending_matches(db, inventory, make_call):
     call = make_call("Långtidsarbetslösa", id="esf:1")
     save_calls(db, "esf", [call], seen_at="2026-11-01T00:00:00+00:00")
     match_database(db, inventory, now="2026-11-02T00:00:00+00:00")
-    save_calls(db, "esf", [], seen_at="2026-11-03T00:00:00+00:00")  # complete crawl: gone
+    save_calls(db, "esf", [], seen_at="2026-11-03T00:00:00+00:00")  # complete crawl: missed
+    save_calls(db, "esf", [], seen_at="2026-11-03T06:00:00+00:00")  # missed again: gone
     run = match_database(db, inventory, now="2026-11-04T00:00:00+00:00")
     assert len(run.stored.removed) == 3 and _rows(db) == {}
 

@@ -58,12 +58,35 @@ def test_a_moved_deadline_writes_one_change_row(db):
     assert db["calls"].get("esf:/utlysningar/1/")["last_changed"] == "2026-11-16T06:00:00"
 
 
-def test_a_call_missing_from_a_complete_crawl_is_marked_gone_not_deleted(db):
-    save_calls(db, "esf", [make(1), make(2)])
-    result = save_calls(db, "esf", [make(1)])
-    assert result.gone == ["esf:/utlysningar/2/"]
+def test_a_call_missing_from_one_complete_crawl_is_held_not_yet_gone(db):
+    """One listing that shrinks (a CMS hiccup, a half-published page) must not mark calls gone:
+    the miss is held until the next complete crawl confirms it."""
+    save_calls(db, "esf", [make(1), make(2)], seen_at="2026-11-01T06:00:00")
+    result = save_calls(db, "esf", [make(1)], seen_at="2026-11-02T06:00:00")
+    assert result.gone == [] and result.missing == ["esf:/utlysningar/2/"]
+    row = db["calls"].get("esf:/utlysningar/2/")
+    assert row["gone"] == 0 and row["missing_since"] == "2026-11-02T06:00:00"
+    assert db["call_changes"].count == 0
+
+
+def test_a_call_missing_from_two_complete_crawls_is_marked_gone_not_deleted(db):
+    save_calls(db, "esf", [make(1), make(2)], seen_at="2026-11-01T06:00:00")
+    save_calls(db, "esf", [make(1)], seen_at="2026-11-02T06:00:00")
+    result = save_calls(db, "esf", [make(1)], seen_at="2026-11-03T06:00:00")
+    assert result.gone == ["esf:/utlysningar/2/"] and result.missing == []
     assert db["calls"].get("esf:/utlysningar/2/")["gone"] == 1
     assert db["calls"].count == 2
+
+
+def test_a_listing_that_shrinks_and_comes_back_changes_nothing(db):
+    nine = [make(n) for n in range(1, 10)]
+    save_calls(db, "esf", nine, seen_at="2026-11-01T06:00:00")
+    shrunk = save_calls(db, "esf", nine[:1], seen_at="2026-11-02T06:00:00")
+    assert shrunk.gone == [] and len(shrunk.missing) == 8
+    back = save_calls(db, "esf", nine, seen_at="2026-11-03T06:00:00")
+    assert back.changed == [] and back.gone == [] and len(back.unchanged) == 9
+    assert {r["missing_since"] for r in db["calls"].rows} == {None}
+    assert db["call_changes"].count == 0
 
 
 def test_a_partial_crawl_marks_nothing_gone(db):
@@ -75,6 +98,7 @@ def test_a_partial_crawl_marks_nothing_gone(db):
 
 def test_a_gone_call_that_comes_back_is_changed_and_not_gone(db):
     save_calls(db, "esf", [make(1), make(2)])
+    save_calls(db, "esf", [make(1)])
     save_calls(db, "esf", [make(1)])
     result = save_calls(db, "esf", [make(1), make(2)])
     assert result.changed == ["esf:/utlysningar/2/"]

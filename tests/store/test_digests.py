@@ -16,7 +16,8 @@ def test_watched_changes_of_the_month_after_the_first_sighting_newest_first(db_p
     save_calls(db, "esf", [call(deadline="2026-12-05")], seen_at="2026-10-25T06:00:00")
     save_calls(db, "esf", [call(deadline="2026-12-15")], seen_at="2026-11-05T06:00:00")
     save_calls(db, "esf", [call(deadline="2026-12-20", title="Ny")], seen_at="2026-11-10T06:00:00")
-    save_calls(db, "esf", [], seen_at="2026-11-12T06:00:00")  # gone
+    save_calls(db, "esf", [], seen_at="2026-11-11T06:00:00")  # missed once
+    save_calls(db, "esf", [], seen_at="2026-11-12T06:00:00")  # missed again: gone
     changes = watched_changes(db, "esf:1", "2026-11-01", "2026-11-30", after="2026-10-20T06:00:00")
     assert [(c["field"], c["old"]) for c in changes] == [
         ("gone", "0"),

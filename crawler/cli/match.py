@@ -17,7 +17,7 @@ import click
 
 from crawler.cli.options import DB_OPTION, NEEDS_OPTION, TODAY_OPTION, today_or_default
 from crawler.config import ConfigError, Source, default_file, load_sources
-from crawler.config.needs import Inventory, load_needs
+from crawler.config.needs import Inventory, check_against_sources, load_needs
 from crawler.match.score import Match
 
 
@@ -79,6 +79,8 @@ def match_cmd(
     """
     inventory = load_needs(needs_path)
     sources = _sources(sources_path)
+    if sources_path is not None:  # a named sources file must know every samordningsförbund
+        check_against_sources(inventory, load_sources(sources_path))
     if calls_path is not None:
         from crawler.match.score import Matcher
         from crawler.ops.jsonl import read_calls
@@ -110,7 +112,8 @@ def match_cmd(
 def _sources(path: Path | None) -> dict[str, Source]:
     """Sources by id. The default file is optional: matching a JSONL file must not depend on it."""
     if path is not None:
-        return {s.id: s for s in load_sources(path).sources}
+        config = load_sources(path)
+        return {s.id: s for s in config.sources}
     default = default_file("sources.yaml")
     if not default.exists():
         return {}

@@ -9,6 +9,7 @@ later when a monthly job first fires.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from crawler.config.files import ConfigError, default_file, read_yaml
 
+_EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+")
 SECTIONS = {"digest", "smtp", "schedule", "health", "logging", "web"}
 
 
@@ -137,6 +139,10 @@ def load_ops_settings(path: str | Path | None = None) -> OpsSettings:
         raise ConfigError(f"{path}: health: field 'shrink_ratio': must be between 0 and 1")
     if health.history < 1 or health.min_history < 1:
         raise ConfigError(f"{path}: health: field 'history': must be at least 1")
+    if health.alert_to is not None and not _EMAIL.fullmatch(health.alert_to.strip()):
+        raise ConfigError(
+            f"{path}: health: field 'alert_to': {health.alert_to!r} is not an e-mail address"
+        )
     log = _section(path, "logging", LogSettings, sections["logging"])
     if log.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"{path}: logging: field 'level': one of DEBUG, INFO, WARNING, ERROR")

@@ -372,11 +372,14 @@ def run_schedule(
 
 
 def _serve_checked(paths: Paths, settings: OpsSettings, lock: FileLock) -> int:
-    from crawler.config.needs import load_needs
+    from crawler.config.needs import check_against_sources, load_needs
+    from crawler.config.settings import load_settings
+    from digest.options import digest_options
     from digest.transport import transport_from_settings
 
-    load_sources(paths.sources)
-    load_needs(paths.needs)
+    # Everything the month-end jobs will read is checked now, not when they first fire.
+    check_against_sources(load_needs(paths.needs), load_sources(paths.sources))
+    digest_options(load_settings(settings.path), where=str(settings.path))
     transport_from_settings(settings.smtp, outbox=None, where=str(settings.path))
     log_settings = settings.logging
     setup_logging(

@@ -7,6 +7,7 @@ import json
 from click.testing import CliRunner
 
 from crawler.cli import cli
+from crawler.config import REPO_ROOT
 from crawler.store import open_db, save_calls
 
 
@@ -127,3 +128,24 @@ def test_jsonl_run_checks_deadlines_only_when_asked(tmp_path, needs_file, monkey
     runner = CliRunner()
     assert len(runner.invoke(cli, args).output.splitlines()) == 3
     assert runner.invoke(cli, [*args, "--today", "2026-11-23"]).output == ""
+
+
+def test_a_samordningsforbund_the_sources_do_not_know_is_a_one_line_error(tmp_path):
+    needs = tmp_path / "needs.yaml"
+    needs.write_text(
+        "municipalities:\n  - {name: Växjö, needs: [a], samordningsforbund: [sf-nosuch]}\n"
+        "needs:\n  - {id: a, title: Arbete}\n",
+        encoding="utf-8",
+    )
+    calls = tmp_path / "calls.jsonl"
+    calls.write_text("", encoding="utf-8")
+    sources = REPO_ROOT / "config" / "sources.yaml"
+    result = CliRunner().invoke(
+        cli,
+        ["match", "--calls", str(calls), "--needs", str(needs), "--sources", str(sources)],
+    )
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"Error: {needs}: municipality Växjö: field 'samordningsforbund': 'sf-nosuch' is not a"
+        f" source id in {sources}"
+    )

@@ -224,6 +224,9 @@ def export_cmd(
     out: Path | None,
 ) -> None:
     """Export calls or matches as CSV, JSON or an iCalendar file of deadlines."""
+    from dataclasses import replace
+
+    from crawler.match.review import check_municipality
     from crawler.ops.export import ExportFilter, export
     from crawler.store.queries import open_existing_db
 
@@ -240,6 +243,8 @@ def export_cmd(
         include_gone=include_gone,
     )
     db = open_existing_db(db_path)
+    if municipality:
+        filters = replace(filters, municipality=check_municipality(db, municipality))
     now = datetime.now().astimezone()
     if out is None:
         count, skipped = export(db, what, fmt, filters, sys.stdout, now=now)

@@ -27,6 +27,14 @@ def _file_option(name: str, dest: str, help_text: str) -> Callable[[Any], Any]:
     )
 
 
+def _db_folder(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """A database in a folder that does not exist is a typo: said here, once, for every command,
+    instead of a lock file or SQLite failing later with its own words."""
+    if not value.parent.is_dir():
+        raise click.BadParameter(f"{value.parent}: no such folder for the database")
+    return value
+
+
 DB_OPTION = click.option(
     "--db",
     "db_path",
@@ -34,6 +42,7 @@ DB_OPTION = click.option(
     default=DEFAULT_DB,
     show_default=True,
     envvar="UTLYS_DB",
+    callback=_db_folder,
     help="SQLite database file (or env UTLYS_DB).",
 )
 SOURCES_OPTION = _file_option(

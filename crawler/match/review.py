@@ -12,7 +12,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from crawler.store import write_transaction
-from crawler.store.matches import existing_match_ids, review_rows, set_note, set_review
+from crawler.store.matches import (
+    existing_match_ids,
+    matched_municipalities,
+    review_rows,
+    set_note,
+    set_review,
+)
 
 STATES = ("pending", "approved", "rejected")
 # The reasons a coordinator picks from when rejecting (the web app's list); stored at the start
@@ -31,12 +37,26 @@ class ReviewError(ValueError):
     """A review command that cannot be carried out, phrased as the one line to show."""
 
 
+def check_municipality(db: Database, municipality: str) -> str:
+    """The stored spelling of a municipality that has matches; a name with none is a typo (or a
+    municipality nothing matched), said in one line rather than shown as an empty list."""
+    known = matched_municipalities(db)
+    wanted = municipality.strip().casefold()
+    for name in known:
+        if name.casefold() == wanted:
+            return name
+    listed = ", ".join(known) or "none yet"
+    raise ReviewError(f"no municipality {municipality!r} among the matches (known: {listed})")
+
+
 def list_matches(
     db: Database, *, municipality: str | None = None, state: str | None = None
 ) -> list[dict[str, Any]]:
     """Matches with their call's title, funder and deadline, best first per municipality."""
     if state is not None and state not in STATES:
         raise ReviewError(f"unknown state {state!r}; use one of {', '.join(STATES)}")
+    if municipality:
+        check_municipality(db, municipality)
     rows = review_rows(db, state)
     if municipality:
         # In Python: SQLite's NOCASE folds ASCII only, and "älmhult" must find "Älmhult".

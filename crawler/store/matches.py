@@ -165,6 +165,12 @@ def set_review(db: Database, ids: Iterable[int], review: str, reason: str | None
             )
 
 
+def matched_municipalities(db: Database) -> list[str]:
+    """The municipalities that have any stored match, in name order."""
+    rows = db.execute_returning_dicts("select distinct municipality from matches order by 1")
+    return [row["municipality"] for row in rows if row["municipality"]]
+
+
 def set_note(db: Database, match_id: int, text: str | None) -> None:
     with write_transaction(db):
         db.execute("update matches set note = ? where id = ?", [text, match_id])

@@ -206,6 +206,11 @@ def health_cmd(
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Deadline on or before.")
 @click.option("--include-gone", is_flag=True, help="Also calls no longer on the funder's site.")
 @click.option(
+    "--excel",
+    is_flag=True,
+    help="CSV for Excel set to Swedish: UTF-8 with a BOM, semicolons between columns.",
+)
+@click.option(
     "--out",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     default=None,
@@ -221,6 +226,7 @@ def export_cmd(
     date_from: datetime | None,
     date_to: datetime | None,
     include_gone: bool,
+    excel: bool,
     out: Path | None,
 ) -> None:
     """Export calls or matches as CSV, JSON or an iCalendar file of deadlines."""
@@ -230,6 +236,8 @@ def export_cmd(
     from crawler.ops.export import ExportFilter, export
     from crawler.store.queries import open_existing_db
 
+    if excel and fmt != "csv":
+        raise click.BadParameter("only with --format csv", param_hint="--excel")
     if review and what != "matches":
         raise click.BadParameter("only with --what matches", param_hint="--review")
     if date_from and date_to and date_from > date_to:
@@ -247,11 +255,11 @@ def export_cmd(
         filters = replace(filters, municipality=check_municipality(db, municipality))
     now = datetime.now().astimezone()
     if out is None:
-        count, skipped = export(db, what, fmt, filters, sys.stdout, now=now)
+        count, skipped = export(db, what, fmt, filters, sys.stdout, now=now, excel=excel)
     else:
         partial = out.with_name(f".{out.name}.partial")
         with partial.open("w", encoding="utf-8", newline="") as handle:
-            count, skipped = export(db, what, fmt, filters, handle, now=now)
+            count, skipped = export(db, what, fmt, filters, handle, now=now, excel=excel)
         partial.replace(out)
     note = f", {skipped} without a deadline left out" if skipped else ""
     click.echo(f"exported {count} {what}{note}" + (f" to {out}" if out else ""), err=True)

@@ -106,8 +106,14 @@ def write_json(rows: list[dict[str, Any]], out: IO[str]) -> None:
     out.write("\n")
 
 
-def write_csv(rows: list[dict[str, Any]], out: IO[str], columns: list[str]) -> None:
-    writer = csv.writer(out)
+def write_csv(
+    rows: list[dict[str, Any]], out: IO[str], columns: list[str], *, excel: bool = False
+) -> None:
+    """CSV with spreadsheet formulas defused. ``excel``: for Excel set to Swedish, which needs a
+    BOM to read UTF-8 and splits columns on semicolons (the comma is its decimal mark)."""
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";" if excel else ",")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_cell(row.get(name)) for name in columns])
@@ -160,7 +166,14 @@ def write_ics(rows: Iterable[dict[str, Any]], out: IO[str], *, now: datetime) ->
 
 
 def export(
-    db: Database, what: str, fmt: str, filters: ExportFilter, out: IO[str], *, now: datetime
+    db: Database,
+    what: str,
+    fmt: str,
+    filters: ExportFilter,
+    out: IO[str],
+    *,
+    now: datetime,
+    excel: bool = False,
 ) -> tuple[int, int]:
     """Write the export; return (rows exported, calls left out of a calendar for lack of a
     deadline)."""
@@ -173,7 +186,7 @@ def export(
     if fmt == "json":
         write_json(rows, out)
     elif fmt == "csv":
-        write_csv(rows, out, CALL_COLUMNS if what == "calls" else MATCH_COLUMNS)
+        write_csv(rows, out, CALL_COLUMNS if what == "calls" else MATCH_COLUMNS, excel=excel)
     else:
         skipped = write_ics(rows, out, now=now)
     return len(rows), skipped

@@ -132,3 +132,26 @@ def test_bad_export_options_are_one_line_errors(filled_db, tmp_path):
         assert result.exit_code == 2 and expected in result.output, result.output
     missing = runner.invoke(cli, ["export", "--db", str(tmp_path / "x.db"), "--format", "csv"])
     assert missing.exit_code == 1 and "no such database" in missing.output
+
+
+def test_csv_for_swedish_excel_has_a_bom_and_semicolons(filled_db, tmp_path):
+    """Excel set to Swedish reads a CSV as cp1252 unless it starts with a BOM, and splits
+    columns on semicolons (the comma is the decimal mark)."""
+    out = tmp_path / "calls.csv"
+    export(filled_db, "--format", "csv", "--excel", "--out", str(out))
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("id;source;funder;")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert rows[0]["funder"] == "Svenska ESF-rådet" and rows[1]["title"] == '\'=HYPERLINK("x")'
+    plain = tmp_path / "plain.csv"
+    export(filled_db, "--format", "csv", "--out", str(plain))
+    assert plain.read_text(encoding="utf-8").startswith("id,source,")
+
+
+def test_excel_is_only_for_csv(filled_db):
+    result = CliRunner().invoke(
+        cli, ["export", "--db", str(filled_db), "--format", "json", "--excel"]
+    )
+    assert result.exit_code == 2 and "--excel" in result.output

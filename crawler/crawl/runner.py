@@ -75,6 +75,7 @@ def run_crawl(
             "log_file": None if log_to_stderr else str(crawl_log_path(db_path).resolve()),
             "settings": settings or {},
             "reports_path": str(Path(tmp) / "reports.jsonl"),
+            "parent_pid": os.getpid(),
         }
         job_path = Path(tmp) / "job.json"
         job_path.write_text(json.dumps(job), encoding="utf-8")
@@ -157,6 +158,21 @@ def host_groups(sources: Sequence[Source]) -> list[list[Source]]:
     return list(groups.values())
 
 
+def die_with_parent(parent_pid: int | None) -> None:
+    """Have the kernel kill this crawl process when its parent dies (Linux PR_SET_PDEATHSIG):
+    after `kill -9` of `utlys crawl` an orphan would go on crawling and writing while the crawl
+    lock, held by the parent, is free for the next crawl. Elsewhere this does nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    if parent_pid is not None and os.getppid() != parent_pid:  # it died before the prctl
+        os._exit(1)
+
+
 def child_main(job_path: Path) -> int:
     """The crawl process: one CrawlerProcess, one crawler per source."""
     from scrapy.crawler import CrawlerProcess
@@ -167,6 +183,7 @@ def child_main(job_path: Path) -> int:
     from crawler.crawl.spider_loader import spider_class
 
     job = json.loads(job_path.read_text(encoding="utf-8"))
+    die_with_parent(job.get("parent_pid"))
     settings = Settings()
     settings.setmodule(scrapy_settings, priority="project")
     overrides = scrapy_settings.run_settings(

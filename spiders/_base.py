@@ -56,19 +56,20 @@ def looks_binary(body: bytes) -> bool:
     its first 4 kB (a broken server, a file served with the wrong type). Such a listing has no
     calls because it is no page, which must not read as "the funder has none"."""
     head = body[:4096]
-    if not head:
+    if not head or head.startswith((b"\xff\xfe", b"\xfe\xff")):  # empty, or UTF-16 with a BOM
         return False
     if b"\x00" in head:
         return True
     controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
-    return controls > len(head) // 100
+    return controls > max(2, len(head) // 100)
 
 
 def site_domains(source: Source) -> list[str]:
     """The hosts of a source's URLs ("www." dropped, so esf.se and www.esf.se are one site),
     plus any ``options.allowed_domains``."""
     hosts = {urlsplit(url).hostname or "" for url in (*source.start_urls, *source.news_urls)}
-    hosts |= {str(d) for d in (source.options or {}).get("allowed_domains", ())}
+    extra = (source.options or {}).get("allowed_domains", ())
+    hosts |= {str(d) for d in ([extra] if isinstance(extra, str) else extra)}
     return sorted(h.lower().removeprefix("www.") for h in hosts if h)
 
 

@@ -73,7 +73,7 @@ class StoreCallsPipeline:
     with ``save_calls`` and appends a ``source_runs`` row.
 
     The report also goes, as one JSON line, to the file named by the ``UTLYS_REPORTS`` setting:
-    that is how the crawl process hands its results to the parent (crawler/crawl.py).
+    that is how the crawl process hands its results to the parent (crawler/crawl/runner.py).
     """
 
     def __init__(self, crawler: Crawler) -> None:

@@ -74,7 +74,8 @@ def call_gate(
     if members is None:
         members, members_source = _listed_municipalities(call), None
     who = applicants_text(call.applicants, call.summary)
-    may_apply = municipality_may_apply(applicant_kinds(who), who)
+    # A partner role may be in either text ("Kommuner kan vara medsökande" in the summary).
+    may_apply = municipality_may_apply(applicant_kinds(who), f"{who} {call.summary or ''}")
     return CallGate(
         closed=_closed_reason(call, today, gone) or _applicant_reason(who, may_apply),
         regions=call_regions,

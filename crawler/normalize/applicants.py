@@ -26,15 +26,22 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # ...and the members of a samordningsförbund ("Förbundets medlemmar: Växjö, Alvesta").
         (
             KOMMUN,
-            _W + r"(?:kommun(?:er|erna|ala|al|förbund)?|(?:skol)?huvudm[aä]n(?:nen)?|"
-            r"förbundets\s+medlemmar|medlemskommuner(?:na)?)\b",
+            _W + r"(?:kommun\w*|(?:skol)?huvudm[aä]n\w*|förbundets\s+medlemmar|"
+            r"medlemskommuner\w*|samordningsförbund\w*|(?:för)?skolor(?:na)?|"
+            r"stadsdels\w*|förvaltning\w*)",
         ),
         ("region", _W + r"regioner(?:na)?\b|" + _W + r"regionala\s+aktörer"),
         (
             OFFENTLIG,
-            _W + r"offentlig(?:a)?\s+(?:aktör|organisation|sektor|verksamhet|och\s+privat)",
+            _W
+            + r"offentlig\w*\s+(?:aktör|organisation|sektor|verksamhet|förvaltning|och\s+privat)",
         ),
-        (ALLA, _W + r"(?:alla\s+(?:typer\s+av\s+)?organisationer|juridiska\s+personer)"),
+        # Organisations in general ("Organisationer och företag") include a municipality.
+        (
+            ALLA,
+            _W + r"(?:alla\s+(?:typer\s+av\s+)?organisationer|juridiska\s+personer|"
+            r"(?:^|\boch\s+|\beller\s+|,\s*)organisationer\b)",
+        ),
         (
             "ideell organisation",
             _W + r"(?:ideell\w*|idéburn\w*|föreningar\w*|civilsamhälle\w*|trossamfund\w*|"
@@ -52,8 +59,9 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 # "i samverkan med en kommun", "tillsammans med kommunen", "kommunen som samverkanspart"
 _PARTNER = re.compile(
-    r"(?:samverkan|samarbete|tillsammans|partnerskap)\s+med\s+(?:en\s+|sin\s+|den\s+)?"
-    r"(?:kommun|offentlig)|kommun\w*\s+(?:kan|får)\s+(?:vara|delta)",
+    r"(?:samverkan|samverkar|samarbete|samarbetar|tillsammans|partnerskap)\s+med\s+"
+    r"(?:en\s+|sin\s+|den\s+)?(?:kommun|offentlig)|"
+    r"kommun\w*\s+(?:kan|får)\s+(?:vara|delta)|kommun\w*\s+som\s+(?:med|samverkans)\w*",
     re.IGNORECASE,
 )
 # Sentences of a summary that say who applies (not whom the money is for).

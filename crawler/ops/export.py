@@ -24,7 +24,6 @@ from digest.message import Deadline, calendar_ics
 
 FORMATS = ("csv", "json", "ics")
 WHAT = ("calls", "matches")
-REVIEWS = ("pending", "approved", "rejected")
 CALL_COLUMNS = [
     "id",
     "source",

@@ -85,6 +85,8 @@ def save_calls(
                 )
                 new_rows.append(row)
                 result.new.append(call.id)
+            elif not seen and old["gone"]:
+                continue  # a failed run's cached copy brings nothing back
             elif old["content_hash"] == digest and not old["gone"]:
                 result.unchanged.append(call.id)
                 if old.get("missing_since") and seen:
@@ -103,11 +105,11 @@ def save_calls(
                     changes,
                 )
                 row.update(
-                    last_seen=seen_at,
+                    last_seen=seen_at if seen else old["last_seen"],
                     last_changed=seen_at,
                     content_hash=digest,
                     gone=0,
-                    missing_since=None,
+                    missing_since=None if seen else old.get("missing_since"),
                 )
                 db["calls"].update(call.id, row)
                 result.changed.append(call.id)

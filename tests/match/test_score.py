@@ -300,3 +300,12 @@ def test_a_call_whose_applicants_are_unclear_keeps_its_matches_and_says_so(inven
     )
     plain = match_calls([make_call("Insatser för långtidsarbetslösa")], inventory)
     assert all("oklart" not in " ".join(m.reasons) for m in plain)
+
+
+def test_a_partner_role_in_the_summary_keeps_the_match(inventory, make_call):
+    call = make_call(
+        "Insatser för långtidsarbetslösa",
+        "Stöd till projekt. Kommuner kan vara medsökande.",
+        applicants="Ideella föreningar",
+    )
+    assert match_calls([call], inventory)

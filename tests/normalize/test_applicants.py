@@ -28,6 +28,12 @@ from crawler.normalize.applicants import applicant_kinds, applicants_text, munic
         ("Fastighetsägare", set(), None),
         ("Ideella organisationer i samverkan med en kommun", {"ideell organisation"}, True),
         ("", set(), None),
+        ("Kommunen eller ideella föreningar", {"kommun", "ideell organisation"}, True),
+        ("Kommunalförbund och ideella organisationer", {"kommun", "ideell organisation"}, True),
+        ("Samordningsförbund och ideella föreningar", {"kommun", "ideell organisation"}, True),
+        ("Organisationer och företag", {"alla organisationer", "företag"}, True),
+        ("Civilsamhällets organisationer", {"ideell organisation"}, False),
+        ("Föreningar som samverkar med kommunen", {"ideell organisation"}, True),
     ],
 )
 def test_applicant_texts_read_as_kinds(text, kinds, may):

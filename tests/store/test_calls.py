@@ -159,3 +159,14 @@ def test_nested_write_transactions_roll_back_together(db):
         raise RuntimeError("the run record could not be written")
     assert db["calls"].count == 0
     assert db["source_runs"].count == 0
+
+
+def test_a_failed_run_brings_no_gone_call_back_and_sees_nothing(db):
+    save_calls(db, "esf", [make(1), make(2)], seen_at="2026-11-01T06:00:00")
+    save_calls(db, "esf", [make(1)], seen_at="2026-11-02T06:00:00")
+    save_calls(db, "esf", [make(1)], seen_at="2026-11-03T06:00:00")  # 2 is gone
+    result = save_calls(
+        db, "esf", [make(1), make(2)], complete=False, seen=False, seen_at="2026-11-04T06:00:00"
+    )
+    assert result.changed == [] and db["calls"].get("esf:/utlysningar/2/")["gone"] == 1
+    assert db["calls"].get("esf:/utlysningar/1/")["last_seen"] == "2026-11-03T06:00:00"

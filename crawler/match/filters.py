@@ -18,7 +18,7 @@ from functools import lru_cache
 from crawler.config import Source
 from crawler.config.needs import Inventory, Municipality
 from crawler.model import Call
-from crawler.normalize import regions
+from crawler.normalize import ellipsize, regions
 from crawler.normalize.applicants import (
     applicant_kinds,
     applicants_text,
@@ -124,9 +124,8 @@ def _unclear_note(applicants: str | None) -> str | None:
     return None
 
 
-def _short(text: str, width: int = 80) -> str:
-    text = " ".join(text.split()).rstrip(".")
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _short(text: str) -> str:
+    return ellipsize(text.strip().rstrip("."), 80)
 
 
 def _reserved_reason(gate: CallGate, municipality: Municipality) -> str | None:

@@ -29,13 +29,16 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])")
 NEXT_ROUND = re.compile(r"\bnästa\b", re.IGNORECASE)
 
 
-def prose_status(texts: Iterable[str], today: date) -> StatusInfo | None:
+def prose_status(
+    texts: Iterable[str], today: date, reference: date | None = None
+) -> StatusInfo | None:
     """Status and dates from running text ("Lämna in ansökan senast den 30 november",
     "Ansökningsperioden är nu stängd. Sista dag att ansöka var den 15 september 2026").
 
     The first sentence that states a status decides it, except that a sentence saying the
     call is closed ("Ansökan är stängd") wins; later sentences may fill in the dates. Sentences
-    about the next round ("Nästa ansökningsperiod öppnar ...") are left out.
+    about the next round ("Nästa ansökningsperiod öppnar ...") are left out. Dates without a
+    year are read against ``reference`` (the page's own date), else today.
     """
     status = opens_on = deadline = None
     closed = False
@@ -43,7 +46,8 @@ def prose_status(texts: Iterable[str], today: date) -> StatusInfo | None:
         for sentence in SENTENCE_END.split(text):
             if NEXT_ROUND.search(sentence):
                 continue
-            info = parse_status(sentence, today=today) if STATUS_CUE.search(sentence) else None
+            cued = STATUS_CUE.search(sentence)
+            info = parse_status(sentence, today=today, reference=reference) if cued else None
             if info is None or not (info.opens_on or info.deadline or STATUS_WORD.search(sentence)):
                 continue  # "unga från 13 år" is no opening day
             if status in (None, "unknown"):

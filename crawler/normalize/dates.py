@@ -1,6 +1,11 @@
 """Swedish dates and clock times as funders write them ("den 3 mars 2026", "1 mars–3 april",
-"kl. 16.00"), as ISO strings. A date without a year takes the year it is given; a month alone
-gives only what the caller asked for, never a made-up day.
+"1 dec–2 jan", "senast 16/1", "kl. 16.00"), as ISO strings.
+
+A date without a year takes the year it is given, else its next occurrence after a reference
+day (the page's own date, else today): "öppna i 1 september" in news of 20 juni 2022 is 2022.
+A month alone or a vague period ("Maj 2023", "i början av juni 2023") is a month, not a day:
+the caller chooses its first day (an opening), its last, or nothing (``month_only="none"``, for
+deadlines, so that no made-up day reaches a calendar). "sommaren 2024" is no date at all.
 """
 
 from __future__ import annotations
@@ -56,6 +61,8 @@ _DATE_RE = re.compile(
             # 15/3 2024, 15/3-2024, 15.3.2024: only with a year, so "24/7" stays no date
             r"(?P<num>(?<![\d/.])(?P<nd>[0-3]?\d)(?:/(?P<nm>[01]?\d)[/\s-]|"
             r"\.(?P<nm2>[01]?\d)\.)(?P<ny>(?:19|20)\d\d)(?![\d/.]))",
+            # 16/1 without a year: only after a date cue (see _SHORT_CUE), so "24/7" is none
+            r"(?P<short>(?<![\d/.])(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)(?![\d/]))",
         )
     )
     + ")",
@@ -65,6 +72,11 @@ _DATE_RE = re.compile(
 # ("från kl. 14.00 den 16 september till kl. 14.00 den 16 oktober").
 _CLOCK = r"(?:\s*(?:kl\.?|klockan)\s*\d{1,2}(?:[.:]\d{2})?\s*)?"
 _RANGE_GAP = re.compile(_CLOCK + _DASH + _CLOCK, re.IGNORECASE)
+# What must stand right before a year-less "16/1" for it to be a date.
+_SHORT_CUE = re.compile(
+    r"(?:senast|den|dag|datum|stänger|stängd|öppnar|till|från|t\.?o\.?m\.?|[-–—:])\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,9 @@ def _scan(text: str) -> Iterator[_Found]:
         elif m["num"]:
             month = int(m["nm"] or m["nm2"])
             yield _Found(*at, int(m["ny"]), ((month, int(m["nd"])),))
+        elif m["short"]:
+            if _SHORT_CUE.search(text[max(0, m.start() - 24) : m.start()]):
+                yield _Found(*at, None, ((int(m["sm"]), int(m["sd"])),))
         elif m["mr"]:
             months = (_MONTHS[m["mr1"].lower()], None), (_MONTHS[m["mr2"].lower()], None)
             yield _Found(*at, year("mry"), months)
@@ -105,7 +120,7 @@ def _scan(text: str) -> Iterator[_Found]:
 
 
 def _iso(year: int, month: int, day: int | None, month_only: str) -> str | None:
-    if not 1 <= month <= 12:
+    if not 1 <= month <= 12 or (day is None and month_only == "none"):
         return None
     if day is None:
         day = calendar.monthrange(year, month)[1] if month_only == "end" else 1
@@ -122,38 +137,75 @@ class LocatedDate(NamedTuple):
     to_next: bool  # the next date is the other end of the same range
 
 
-def located_dates(text: str, default_year: int | None, month_only: str) -> list[LocatedDate]:
-    """Every date in already cleaned text, with where it stands and whether a range goes on."""
+def _year_near(month: int, day: int, ref: date, backward: bool) -> int:
+    """The year that puts (month, day) next on or after ``ref``, or last on or before it."""
+    if backward:
+        return ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1
+    return ref.year if (month, day) >= (ref.month, ref.day) else ref.year + 1
+
+
+def located_dates(
+    text: str,
+    default_year: int | None,
+    month_only: str,
+    *,
+    reference: date | None = None,
+    backward: bool = False,
+) -> list[LocatedDate]:
+    """Every date in already cleaned text, with where it stands and whether a range goes on.
+
+    A date without a year takes ``default_year``, else the year of its next occurrence on or
+    after ``reference`` (its last one on or before it when ``backward``: "Stängde 1 feb").
+    The second end of a year-less range ("1 dec–2 jan") comes after the first.
+    """
     found = list(_scan(text))
 
     def linked(a: _Found, b: _Found) -> bool:
         return _RANGE_GAP.fullmatch(text[a.end : b.start]) is not None
 
     out: list[LocatedDate] = []
+    previous: date | None = None  # the last end of the range a date may continue
     for i, f in enumerate(found):
         year = f.year
         links_next = i + 1 < len(found) and linked(f, found[i + 1])
+        ends_range = i > 0 and linked(found[i - 1], f)
         if year is None and links_next and found[i + 1].year is not None:
             nxt = found[i + 1]
             year = nxt.year - 1 if f.parts[-1][0] > nxt.parts[0][0] else nxt.year
         if year is None:
             year = default_year
+        if year is None and reference is not None:
+            month, day = f.parts[0][0], f.parts[0][1] or 1
+            if ends_range and previous is not None:
+                year = _year_near(month, day, previous, backward=False)
+            else:
+                year = _year_near(month, day, reference, backward)
         if year is None:
+            previous = None
             continue
-        ends_range = i > 0 and linked(found[i - 1], f)
         for n, (month, day) in enumerate(f.parts):
             part_year = year - 1 if n == 0 and month > f.parts[-1][0] else year
             last = n == len(f.parts) - 1
             how = "end" if month_only == "end" or (last and (n > 0 or ends_range)) else "start"
+            if month_only == "none":
+                how = "none"
             iso = _iso(part_year, month, day, how)
             if iso:
                 kind = "day" if day is not None else "month"
                 out.append(LocatedDate(f.start + n, kind, iso, links_next if last else True))
+                previous = date.fromisoformat(iso)
     return out
 
 
+_MONTH_ONLY = ("start", "end", "none")
+
+
 def find_dates(
-    text: str | None, *, default_year: int | None = None, month_only: str = "start"
+    text: str | None,
+    *,
+    default_year: int | None = None,
+    month_only: str = "start",
+    reference: date | None = None,
 ) -> list[tuple[str, str]]:
     """Every date in the text as ``(kind, ISO date)``, in order of appearance.
 
@@ -161,44 +213,58 @@ def find_dates(
     gave once: "1 mars–3 april 2023" gives the year to "1 mars", and "1–3 april 2023" is two
     dates; a range over New Year ("1 december–15 januari 2025") starts the year before. A
     month-only value is the first day of its month, or the last when it ends a range or
-    ``month_only="end"``. Dates without a year take ``default_year``, or are skipped.
+    ``month_only="end"``, or left out with ``month_only="none"``. Dates without a year take
+    ``default_year``, else their next occurrence on or after ``reference``, or are skipped.
     """
-    return [(d.kind, d.iso) for d in located_dates(clean_text(text), default_year, month_only)]
+    if month_only not in _MONTH_ONLY:
+        raise ValueError(f"month_only must be one of {_MONTH_ONLY}, not {month_only!r}")
+    found = located_dates(clean_text(text), default_year, month_only, reference=reference)
+    return [(d.kind, d.iso) for d in found]
 
 
 def parse_date(
-    text: str | None, *, default_year: int | None = None, month_only: str = "start"
+    text: str | None,
+    *,
+    default_year: int | None = None,
+    month_only: str = "start",
+    reference: date | None = None,
 ) -> str | None:
     """The first date in the text as ISO ``YYYY-MM-DD``, or None when there is none.
 
-    "Ej bestämt", "Löpande" and empty text give None: a missing date must stay missing rather
-    than become a guess. Month-only values ("Öppnar: Maj 2023") give the first day of the month,
-    or the last with ``month_only="end"`` (for a deadline, the later reading is the safe one).
+    "Ej bestämt", "Löpande", "sommaren 2024" and empty text give None: a missing date must stay
+    missing rather than become a guess. Month-only values ("Öppnar: Maj 2023", "i början av
+    juni 2023") give the first day of the month, the last with ``month_only="end"``, or None
+    with ``month_only="none"``: a deadline "Stänger: maj 2024" is no day a reader may plan by.
     """
-    if month_only not in ("start", "end"):
-        raise ValueError(f"month_only must be 'start' or 'end', not {month_only!r}")
-    dates = find_dates(text, default_year=default_year, month_only=month_only)
+    dates = find_dates(text, default_year=default_year, month_only=month_only, reference=reference)
     return dates[0][1] if dates else None
 
 
+def parse_month(text: str | None, *, reference: date | None = None) -> str | None:
+    """The month of a month-only or vague value ("Maj 2023", "slutet av september 2024") as
+    ``YYYY-MM``, for a summary line; None when the text names a day or no month."""
+    dates = find_dates(text, reference=reference)
+    return dates[0][1][:7] if dates and dates[0][0] == "month" else None
+
+
 def parse_date_range(
-    text: str | None, *, default_year: int | None = None
+    text: str | None, *, default_year: int | None = None, reference: date | None = None
 ) -> tuple[str | None, str | None]:
     """``(opens_on, deadline)`` from a period such as "1 mars–3 april 2023".
 
     A single date gives ``(None, date)``: when a funder prints one date for an application
     period it is the last day to apply, and a deadline is what a municipality acts on. A
-    month-only end ("mars–maj 2024") is the last day of that month.
+    month-only end ("mars–maj 2024", "Stänger: maj 2024") gives no deadline: the month is no
+    day to plan by.
     """
-    dates = find_dates(text, default_year=default_year)
+    dates = find_dates(text, default_year=default_year, reference=reference)
     if not dates:
         return None, None
     if len(dates) == 1:
         kind, iso = dates[0]
-        if kind == "month":
-            iso = parse_date(text, default_year=default_year, month_only="end")
-        return None, iso
-    return dates[0][1], dates[1][1]
+        return None, (iso if kind == "day" else None)
+    (_, opens_on), (kind, deadline) = dates[0], dates[1]
+    return opens_on, (deadline if kind == "day" else None)
 
 
 _TIME_PATTERNS = tuple(
@@ -210,6 +276,8 @@ _TIME_PATTERNS = tuple(
         r"\b(?:till|senast|före|innan)\s+(\d{1,2})[.:](\d{2})(?!\d)(?![.,]?\d*\s*(?:kr|%|procent))",
         # 16:00 on its own (a colon is never a decimal separator in Swedish)
         r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])",
+        # 23.59 on its own: the one clock time a dot cannot make a decimal number
+        r"(?<![\d.,])(23)\.(59)(?![\d.,])",
     )
 )
 

@@ -1,5 +1,5 @@
-"""Amounts ("Ca 362 MSEK", "2,5 miljoner kronor") and co-financing percentages. Counts of people
-or kilometres next to a number are not money.
+"""Amounts ("Ca 362 MSEK", "2,5 miljoner kronor", "40 000* kronor") and co-financing
+percentages. Counts of people or kilometres next to a number are not money.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ _UNIT = "|".join(f"(?P<u{i}>{p})" for i, (p, _) in enumerate(_MULTIPLIERS))
 # "2 miljoner invånare" counts people, not money.
 _NOT_MONEY = r"(?!\s+(?:invånare|människor|personer|besökare|deltagare|ton|km|kilometer|timmar))"
 _AMOUNT_RE = re.compile(
-    rf"(?P<lo>{_NUMBER}|{_WORD_NUMBER})(?:\s*[-–]\s*(?P<hi>{_NUMBER}))?\s*(?:{_UNIT})"
+    # "40 000* kronor": a footnote star between the number and its unit
+    rf"(?P<lo>{_NUMBER}|{_WORD_NUMBER})(?:\s*[-–]\s*(?P<hi>{_NUMBER}))?\**\s*(?:{_UNIT})"
     rf"(?![a-zåäö]){_NOT_MONEY}"
     r"(?P<cur>\s+(?:kronor|kr\b|sek\b|svenska kronor))?"
     r"(?P<foreign>\s*(?:euro|eur\b|€|dollar|usd\b))?",

@@ -66,12 +66,13 @@ _PLANNED_RE = re.compile(
 # Cues that the date after them is the opening or the closing day.
 _OPENS_CUE = re.compile(
     _W + r"(?:ansökan öppnar|öppnar|öppnade|öppnades|öppningsdatum|startdatum|öppnas|öppen från|"
+    r"(?:kommer att|ska|väntas|beräknas) öppna|öppna i|"
     r"(?:planerar|"
     r"beräknas|väntas|planeras) att öppna|från)(?![\wåäö])",
     re.IGNORECASE,
 )
 _CLOSES_CUE = re.compile(
-    _W + r"(?:ansökan stänger|stänger|stängde|stängdes|stängd|stängt för ansökan|stängt|"
+    _W + r"(?:ansökan stänger|stänger|stängde|stängdes|stängd|stängt för ansökan|stängt|stänga|"
     r"sista ansökningsdag(?:en)?|"
     r"sista dag(?:en)? för ansökan|sista dag|slutdatum|senast(?! uppdaterad| ändrad| granskad)|"
     r"deadline|till|t\.o\.m\.?)(?![\wåäö])",
@@ -81,7 +82,8 @@ _UNDECIDED_RE = re.compile(_W + r"(?:ej bestämt|inte bestämt|ej fastställt|pr
 # Between a cue and its date only a clock time, "den", a colon and the like may stand:
 # "stänger kl.16.00 den 1 september 2020", "Ansökan stänger: 15 februari 2024".
 _CUE_GAP = re.compile(
-    r"[\s:,]*(?:(?:(?:kl\.?|klockan)\s*\d{1,2}(?:[.:]\d{2})?|den|är|var|på|preliminärt|"
+    r"[\s:,]*(?:(?:(?:kl\.?|klockan)\s*\d{1,2}(?:[.:]\d{2})?|den|"
+    r"(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?|är|var|på|preliminärt|"
     r"cirka|ca\.?|tidigast|senast|för ansökan|för ansökningar|att (?:an)?söka|i|under|om|"
     r"utlysningen|ansökan|ansökningsomgången|ansökningsperioden|"
     r"i (?:början|mitten|slutet) av|(?:har\s+)?(?:ändrats|ändrat|"
@@ -119,19 +121,26 @@ def _index_after(
     return None
 
 
-def parse_status(text: str | None, *, today: date) -> StatusInfo | None:
+def parse_status(
+    text: str | None, *, today: date, reference: date | None = None
+) -> StatusInfo | None:
     """Status and dates from a status line or label text ("Stängd 19 mars 2024").
 
     Explicit words win over dates ("Ansökningsperioden är nu stängd", "Löpande"), except that a
     past deadline always means closed and a "planned" call whose opening day has passed is open.
-    Dates without a year ("Stänger 1 feb") take today's year. Returns None when the text says
-    nothing about a status, so a spider can try the next line.
+    A date without a year is its next occurrence after ``reference`` (the page's own date,
+    else today: "Stänger 1 feb" read in November is next February), its last one before it in
+    a line in the past tense ("Stängde 1 feb"). A month-only deadline ("Stänger maj 2027")
+    decides the status by the month's end but is no deadline: the reader gets no made-up day.
+    Returns None when the text says nothing about a status, so a spider can try the next line.
     """
     text = clean_text(text)
     if not text:
         return None
-    starts = located_dates(text, today.year, "start")
-    ends = located_dates(text, today.year, "end")
+    ref = reference or today
+    past = _CLOSED_RE.search(text) is not None
+    starts = located_dates(text, None, "start", reference=ref, backward=past)
+    ends = located_dates(text, None, "end", reference=ref, backward=past)
     first = _index_after(_OPENS_CUE.finditer(text), text, starts)
     last = _index_after(_CLOSES_CUE.finditer(text), text, ends, _OTHER_DEADLINE)
     if first is None and last is None and starts and starts[0].to_next:
@@ -141,7 +150,16 @@ def parse_status(text: str | None, *, today: date) -> StatusInfo | None:
     if last == first:
         last = None  # one date read by both cues ("från 1 mars")
     opens_on = starts[first].iso if first is not None else None
-    deadline = ends[last].iso if last is not None else None
+    deadline = ends[last].iso if last is not None and last < len(ends) else None
+    if deadline and ends[last].kind == "month":
+        info = _status(text, opens_on, deadline, today)
+        return StatusInfo(info.status, info.opens_on, None) if info else None
+    return _status(text, opens_on, deadline, today)
+
+
+def _status(
+    text: str, opens_on: str | None, deadline: str | None, today: date
+) -> StatusInfo | None:
     by_dates = status_from_dates(opens_on, deadline, today)
 
     if _CLOSED_RE.search(text):

@@ -130,13 +130,13 @@ def test_parse_date_rejects_an_unknown_month_only_mode():
         ),
         # over New Year the start belongs to the year before
         ("1 december–15 januari 2025", None, ("2024-12-01", "2025-01-15")),
-        # month-only ends: first day of the first month, last day of the last
-        ("maj–juni 2024", None, ("2024-05-01", "2024-06-30")),
-        ("Maj 2024 – Augusti 2024", None, ("2024-05-01", "2024-08-31")),
+        # a month-only end is no deadline (no made-up day); a month-only start is its first day
+        ("maj–juni 2024", None, ("2024-05-01", None)),
+        ("Maj 2024 – Augusti 2024", None, ("2024-05-01", None)),
         # a single date is the deadline
         ("Sista ansökningsdag 19 mars 2024", None, (None, "2024-03-19")),
         ("senast den 30 november", 2023, (None, "2023-11-30")),
-        ("Stänger: maj 2024", None, (None, "2024-05-31")),
+        ("Stänger: maj 2024", None, (None, None)),
         ("Ej bestämt", None, (None, None)),
         (None, None, (None, None)),
     ],

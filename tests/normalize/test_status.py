@@ -31,7 +31,8 @@ def today() -> date:
             StatusInfo("closed", "2021-12-15", "2022-02-01"),
         ),
         ("Stänger 1 feb 2027", StatusInfo("open", None, "2027-02-01")),
-        ("Stänger 1 feb", StatusInfo("closed", None, "2026-02-01")),  # past, no year
+        ("Stänger 1 feb", StatusInfo("open", None, "2027-02-01")),  # no year: the next 1 feb
+        ("Stängde 1 feb", StatusInfo("closed", None, "2026-02-01")),  # past tense: the last
         ("Stänger 15 december", StatusInfo("open", None, "2026-12-15")),
         ("Planerad", StatusInfo("planned")),
         ("Planerade utlysningar", StatusInfo("planned")),
@@ -120,8 +121,9 @@ def today() -> date:
             StatusInfo("open", "2026-10-12", "2026-11-30"),
         ),
         ("från 1 december till 3 april 2027", StatusInfo("planned", "2026-12-01", "2027-04-03")),
-        # month-only deadline: the last day of the month
-        ("Stänger maj 2027", StatusInfo("open", None, "2027-05-31")),
+        # month-only deadline: no day, but the status is judged by the month's end
+        ("Stänger maj 2027", StatusInfo("open", None, None)),
+        ("Stänger maj 2026", StatusInfo("closed", None, None)),
         # standing programmes
         ("Löpande", StatusInfo("standing")),
         ("Sista ansökningsdag: Löpande", StatusInfo("standing")),
@@ -142,10 +144,17 @@ def test_parse_status_only_returns_the_statuses_a_call_may_have(today):
     assert {parse_status(line, today=today).status for line in lines} <= set(STATUSES)
 
 
-def test_parse_status_reads_a_past_stanger_date_as_closed_whatever_the_year():
+def test_a_yearless_closing_day_is_its_next_occurrence_after_today():
     line = "Stänger 1 feb"
-    assert parse_status(line, today=date(2026, 1, 20)).status == "open"
-    assert parse_status(line, today=date(2026, 2, 2)).status == "closed"
+    assert parse_status(line, today=date(2026, 1, 20)) == StatusInfo("open", None, "2026-02-01")
+    assert parse_status(line, today=date(2026, 2, 2)) == StatusInfo("open", None, "2027-02-01")
+
+
+def test_a_yearless_date_is_read_against_the_pages_own_date():
+    news = "Utlysningen väntas öppna i 1 september och stänga den 6 oktober."
+    assert parse_status(news, today=date(2026, 11, 23), reference=date(2022, 6, 20)) == (
+        StatusInfo("closed", "2022-09-01", "2022-10-06")
+    )
 
 
 @pytest.mark.parametrize(

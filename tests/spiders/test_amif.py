@@ -42,3 +42,57 @@ def test_current_call_in_a_definition_list(crawl):
 def test_current_call_as_label_lines_already_closed(crawl):
     call = crawl.by_title("Förstudier om mottagande")
     assert (call.status, call.deadline, call.budget_sek) == ("closed", "2026-09-01", 15_000_000)
+
+
+REAL_PLAN = [
+    "/amif/andra-aktorer/eu-fonder/utlysningar/planerade-utlysningar.html",
+    "/amif/andra-aktorer/eu-fonder/utlysningar/planerade-utlysningar-2027.html",
+]
+
+
+@pytest.fixture
+def plan(crawl_fixture):
+    """The real plan shape (heading, sub-line, label/value pairs) on lowercase 2026 paths, as
+    a two-column table and as span pairs, with AMIF logo text and cookie banners around."""
+    return crawl_fixture("amif", REAL_PLAN)
+
+
+def test_the_title_is_the_heading_above_the_table_never_a_cell(plan):
+    assert sorted(c.title for c in plan.calls) == [
+        "Effektivare återvändande",
+        "Mottagande och asylprocess",
+        "Språkstöd för nyanlända barn",
+    ]
+    assert plan.spider.complete and not plan.errors
+
+
+def test_heading_rate_subline_and_tidigast_projektstart(plan):
+    call = plan.by_title("Mottagande och asylprocess")
+    assert (call.status, call.opens_on, call.deadline) == ("planned", "2026-12-15", "2027-02-01")
+    assert (call.budget_sek, call.cofinancing) == (120_000_000, "75 %")
+    assert call.summary.startswith("Specifikt mål 1-2, december 2026")
+    assert "Projektstart: 1 september 2027." in call.summary
+    assert call.applicants is None
+
+
+def test_a_call_reserved_for_an_authority_in_prose_gets_it_as_applicant(plan):
+    call = plan.by_title("Effektivare återvändande")
+    assert call.applicants == "Endast Polismyndigheten kan söka (statliga myndigheter)."
+    assert "riktar sig endast till Polismyndigheten" in call.summary
+
+
+def test_a_month_only_closing_is_no_deadline_but_stays_readable(plan):
+    call = plan.by_title("Effektivare återvändande")
+    assert (call.status, call.opens_on, call.deadline) == ("planned", "2027-05-01", None)
+    assert call.budget_sek == 2_300_000
+    assert "Stänger: Juni 2027." in call.summary
+
+
+def test_label_pairs_in_spans_under_an_h3_with_a_rate_range(plan):
+    call = plan.by_title("Språkstöd för nyanlända barn")
+    assert (call.opens_on, call.deadline, call.cofinancing) == (
+        "2027-03-01",
+        "2027-04-15",
+        "75–90 %",
+    )
+    assert "Logotyp" not in call.summary and "kakor" not in call.summary

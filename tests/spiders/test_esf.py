@@ -66,3 +66,36 @@ def test_a_missing_listing_page_leaves_the_crawl_incomplete(crawl_fixture):
     result = crawl_fixture("esf", ["/esf/broken/"])
     assert [c.id for c in result.calls] == ["esf:2026/00501"]
     assert result.spider.complete is False
+
+
+@pytest.fixture
+def real(crawl_fixture):
+    """Pages written around the real text shapes: the pre-2021 label block as a <th> table with
+    "Sammanfattning" as a heading, a current page with the id in its title and year-less dates
+    in news prose, and a news page that is no call; chrome and cookie text around them."""
+    return crawl_fixture("esf", ["/esf/verkliga/"])
+
+
+def test_only_pages_with_call_labels_or_a_call_id_are_calls(real):
+    assert sorted(c.id for c in real.calls) == ["esf:2019/00316", "esf:2022/00317"]
+    assert "/esf/verkliga/nyhet-kommande/" in real.fetched
+    assert real.spider.complete and not real.errors
+
+
+def test_pre_2021_label_block_with_sammanfattning_as_a_heading(real):
+    call = next(c for c in real.calls if c.id == "esf:2019/00316")
+    assert (call.status, call.opens_on, call.deadline, call.deadline_time) == (
+        "closed", "2019-06-14", "2019-10-02", "16:00",
+    )  # fmt: skip
+    assert call.regions == ["Småland och Öarna"]  # "Småland & Öarna"
+    assert call.budget_sek == 40_000_000
+    assert call.cofinancing == "53 %"
+    assert call.summary.startswith("Utlysningen ska öka övergångarna till arbete")
+    assert "cookies" not in call.summary
+
+
+def test_current_page_id_in_the_title_and_yearless_news_dates(real):
+    call = next(c for c in real.calls if c.id == "esf:2022/00317")
+    assert call.title == "2022/00317 – Care – insatser för äldreomsorgens personal"
+    # "öppna i 1 september och stänga den 6 oktober" under a news date of 8 juli 2022
+    assert (call.status, call.opens_on, call.deadline) == ("closed", "2022-09-01", "2022-10-06")

@@ -1,13 +1,15 @@
 """The coordinator's web app: Översikt, Granska, Utlysningar, and the public unsubscribe page.
 
 Flask with Jinja2 templates (every template escaped, whatever its name), served by waitress on
-127.0.0.1 unless told otherwise. Pages work without JavaScript and no page loads any script:
-the Content-Security-Policy allows none. Every change is a POST with the session's CSRF token,
-except the public unsubscribe, whose signed link is its own proof.
+127.0.0.1 unless told otherwise, and never without a password (crawler.web.password). Every page
+but the public ones asks for the login, and every change is a POST with the session's CSRF token,
+except the public unsubscribe, whose signed link is its own proof (crawler.web.auth). Pages work
+without JavaScript and no page loads any script: the Content-Security-Policy allows none.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,15 +23,14 @@ from werkzeug.wrappers import Response
 from crawler.config.settings import load_settings
 from crawler.normalize import safe_url
 from crawler.store import open_db
-from crawler.web import calls_pages, common, public, review_page
+from crawler.web import auth, calls_pages, common, public, review_page
+from crawler.web.password import require_password
 from crawler.web.tokens import derived_key, load_secret, unsubscribe_url
 from digest import swedish
 
 __all__ = ["create_app", "make_server", "serve", "unsubscribe_url"]
 
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1"]
-# The public pages: no login (when there is one) and no CSRF token (the link is signed).
-PUBLIC_ENDPOINTS = {"public.confirm", "public.unsubscribe", "static"}
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self';"
     " base-uri 'none'; frame-ancestors 'none'"
@@ -61,6 +62,8 @@ def create_app(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=bool(base_url and base_url.startswith("https:")),
+        # A signed cookie older than this (since the last change to it) is not read back.
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         # Answer only to the names this app is reached by (a rebinding attack comes with an
         # outside Host name).
         TRUSTED_HOSTS=trusted,
@@ -76,13 +79,8 @@ def create_app(
     app.register_blueprint(calls_pages.bp)
     app.register_blueprint(review_page.bp)
     app.register_blueprint(public.bp)
+    auth.init_app(app)  # app-wide: the guard covers every route, also blueprints added later
     app.teardown_appcontext(common.close_db)
-
-    @app.before_request
-    def _csrf() -> None:
-        if request.method == "POST" and request.endpoint not in PUBLIC_ENDPOINTS:
-            common.check_csrf()
-
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _error)
     return app
@@ -102,7 +100,6 @@ def _templates(app: Flask) -> None:
         status=swedish.status_text,
         safe_url=safe_url,
     )
-    env.globals.update(csrf_token=common.csrf_token, csrf_field=common.CSRF_FIELD)
 
 
 def _headers(response: Response) -> Response:
@@ -123,6 +120,7 @@ ERROR_WORDS = {
     404: "Sidan finns inte",
     405: "Metoden är inte tillåten",
     413: "För mycket data",
+    429: "För många försök",
 }
 
 
@@ -135,6 +133,8 @@ def _error(exc: HTTPException) -> Any:
             "Formuläret saknar sin kontrollkod eller har gått ut. Ladda om sidan och försök"
             " igen; inget ändrades."
         )
+    elif code == 403 and exc.description == "login":
+        text = "Du behöver logga in först; inget ändrades."
     elif code == 404:
         text = "Det finns ingen sida på den adressen."
     else:
@@ -146,7 +146,9 @@ def _error(exc: HTTPException) -> Any:
 def make_server(app: Flask, host: str = "127.0.0.1", port: int = 8080, **options: Any):
     """A waitress server for the app, listening but not yet serving (``port=0``: any free port,
     see ``effective_port``). A host other than the loopback ones is added to the names the app
-    answers to."""
+    answers to. Refuses (PasswordError) when no password is set: nobody could log in, and no
+    page must be served without one."""
+    require_password(app.config["UTLYS_DB"])
     if host not in ("0.0.0.0", "::", "") and host not in app.config["TRUSTED_HOSTS"]:
         app.config["TRUSTED_HOSTS"] = [*app.config["TRUSTED_HOSTS"], host.strip("[]")]
     options.setdefault("ident", "utlys")

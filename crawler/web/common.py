@@ -1,17 +1,15 @@
 """What every page of the web app shares: the database of this request, the needs inventory,
-today's date, the CSRF token and the Swedish messages shown after an action."""
+today's date and the Swedish messages shown after an action."""
 
 from __future__ import annotations
 
-import hmac
 import json
 import os
-import secrets
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, g, request, session
+from flask import current_app, flash, g
 from sqlite_utils import Database
 
 from crawler.config import ConfigError
@@ -19,7 +17,6 @@ from crawler.config.needs import Inventory, load_needs
 from crawler.store import open_db
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-CSRF_FIELD = "csrf_token"
 
 
 def db() -> Database:
@@ -88,22 +85,6 @@ def json_list(value: Any) -> list[str]:
     except (TypeError, ValueError):
         return [str(value)]
     return [str(v) for v in loaded] if isinstance(loaded, list) else [str(loaded)]
-
-
-def csrf_token() -> str:
-    """This session's CSRF token, made at first use; every form of a private page carries it."""
-    token = session.get("csrf")
-    if not token:
-        token = session["csrf"] = secrets.token_urlsafe(32)
-    return token
-
-
-def check_csrf() -> None:
-    """Refuse a POST whose form does not carry this session's token (400, nothing changes)."""
-    expected = session.get("csrf")
-    given = request.form.get(CSRF_FIELD, "")
-    if not expected or not given or not hmac.compare_digest(str(expected), given):
-        abort(400, description="csrf")
 
 
 def done(text: str) -> None:

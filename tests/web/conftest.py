@@ -1,6 +1,7 @@
 """Fixtures of the web tests: a real SQLite file holding calls and matches stored through the
-library, a needs inventory on disk, the app over them, and a helper that reads a page's CSRF
-token the way a browser would submit it."""
+library, a needs inventory on disk, the app over them with the coordinator logged in (through
+the login form, as a browser would), and a helper that reads a page's CSRF token the way a
+browser would submit it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from crawler.store.matches import store_matches
 from crawler.web import create_app
 
 TODAY = date(2026, 11, 23)
+PASSWORD = "rätt häst batteri"
 
 NEEDS_YAML = """
 coordinator:
@@ -124,8 +126,33 @@ def app(db_path: Path, needs_file: Path, settings_file: Path):
     return app
 
 
+@pytest.fixture(autouse=True)
+def web_password(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every web test runs with the coordinator's password in the environment, as `utlys web`
+    requires; a test of the password file removes it."""
+    monkeypatch.setenv("UTLYS_WEB_PASSWORD", PASSWORD)
+    return PASSWORD
+
+
+def log_in(client, password: str = PASSWORD, **options):
+    """Post the login form with the token of the login page, as a browser would; ``options``
+    go to both requests (``base_url``, ``headers``)."""
+    page = client.get("/logga-in", **options).get_data(as_text=True)
+    form = {"csrf_token": csrf_of(page), "losenord": password}
+    return client.post("/logga-in", data=form, **options)
+
+
 @pytest.fixture
 def client(app):
+    """A test client logged in as the coordinator."""
+    client = app.test_client()
+    response = log_in(client)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def anonymous(app):
     return app.test_client()
 
 

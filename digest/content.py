@@ -41,6 +41,18 @@ class Item:
     score: float = 0.0
     changes: list[str] = field(default_factory=list)
     gone: bool = False
+    previous_round: str | None = None  # the year of the round before, when this is a new round
+    new_round: bool = False
+
+    @property
+    def round_text(self) -> str | None:
+        """ "Ny omgång av en utlysning från 2025": the page held an earlier round, which the
+        reader may know (and may have applied to) under the same title."""
+        if not self.new_round:
+            return None
+        if self.previous_round:
+            return f"Ny omgång av en utlysning från {self.previous_round}."
+        return "Ny omgång av en tidigare utlysning."
 
     @cached_property
     def days_left(self) -> int | None:
@@ -271,7 +283,14 @@ def _state_before(
 
 def item_from_row(row: dict[str, Any], today: date) -> Item:
     call = row_to_call(row)
-    return Item(call=call, url=safe_url(call.url), today=today, gone=bool(row.get("gone")))
+    return Item(
+        call=call,
+        url=safe_url(call.url),
+        today=today,
+        gone=bool(row.get("gone")),
+        previous_round=row.get("previous_round"),
+        new_round=bool(row.get("previous_id")),
+    )
 
 
 def _state(row: dict[str, Any]) -> dict[str, Any]:

@@ -253,3 +253,47 @@ def m180_core_calls_missing_since(db: Database) -> None:
     # When a complete crawl first missed a call: it is marked gone only when a later complete
     # crawl misses it too, so one listing that shrinks for a day marks nothing gone.
     db["calls"].add_column("missing_since", str)
+
+
+@migrations()
+def m190_core_fill_rates(db: Database) -> None:
+    """Per source run, how many calls it parsed and how many had each field (``fill_rates``),
+    so a site that changes its pages shows as fields that stop being read; and per source
+    whether it is judged degraded now (``fill_health``), so that change is told once."""
+    db["fill_rates"].create(
+        {
+            "run_id": int,  # source_runs.id
+            "source": str,
+            "calls": int,
+            "title": int,
+            "status": int,  # a status other than "unknown"
+            "dates": int,  # a deadline or an opening date
+            "regions": int,
+            "budget": int,
+            "summary": int,
+        },
+        pk="run_id",
+    )
+    db["fill_rates"].create_index(["source", "run_id"])
+    db["fill_health"].create(
+        {
+            "source": str,
+            "degraded": int,
+            "fields": str,  # JSON list of the fields that stopped being read
+            "reason": str,
+            "since": str,
+            "checked_at": str,
+        },
+        pk="source",
+    )
+
+
+@migrations()
+def m200_core_call_rounds(db: Database) -> None:
+    """Rounds of a reused page (``crawler/store/rounds.py``): a later round is its own row that
+    names the round before it (``previous_id``) and the year that round ran
+    (``previous_round``, what digests say: "Ny omgång av en utlysning från 2025"), so last year's
+    row, its history and its review stay as they were."""
+    db["calls"].add_column("previous_id", str)
+    db["calls"].add_column("previous_round", str)
+    db["calls"].create_index(["previous_id"])

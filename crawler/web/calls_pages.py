@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, render_template, request
 
 from crawler.model import STATUSES
-from crawler.store import queries, web_queries
+from crawler.store import queries, rounds, web_queries
 from crawler.web import common
 from crawler.web.cards import anchor_of, match_view
 from digest import swedish
@@ -112,6 +112,7 @@ def call(call_id: str) -> str:
         history=history,
         matches=matches,
         documents=[d for d in (common.json_list(row.get("documents"))) if d],
+        next_round=rounds.next_round(database, call_id),
     )
 
 

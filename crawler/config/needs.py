@@ -15,7 +15,7 @@ from typing import Any
 from crawler.config.files import ConfigError, default_file, read_yaml
 from crawler.config.sources import SourcesConfig
 
-TOP_KEYS = {"coordinator", "newsletter", "municipalities", "needs", "synonyms"}
+TOP_KEYS = {"coordinator", "newsletter", "municipalities", "needs", "synonyms", "concepts"}
 MUNICIPALITY_REQUIRED = {"name", "needs"}
 MUNICIPALITY_OPTIONAL = {"county", "subscribers", "samordningsforbund", "contact", "note"}
 NEED_REQUIRED = {"id", "title"}
@@ -72,8 +72,10 @@ class Inventory:
     needs: tuple[Need, ...]
     coordinator: Coordinator | None = None
     newsletter: tuple[Subscriber, ...] = ()
-    # Extra synonym groups from needs.yaml, added to the shipped list crawler/data/synonyms.yaml.
+    # Extra synonym groups from needs.yaml, added to the shipped crawler/match/concepts.yaml.
     synonyms: tuple[tuple[str, ...], ...] = ()
+    # Words for shipped concepts, by concept id (the ids are checked when the matcher loads them).
+    concepts: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def municipality(self, name: str) -> Municipality:
         wanted = name.strip().casefold()
@@ -125,6 +127,7 @@ def load_needs(path: str | Path | None = None) -> Inventory:
         coordinator=_coordinator(path, raw.get("coordinator")),
         newsletter=_subscribers(path, "newsletter", "", raw.get("newsletter")),
         synonyms=_synonym_groups(path, raw.get("synonyms")),
+        concepts=_concept_words(path, raw.get("concepts")),
     )
 
 
@@ -320,3 +323,22 @@ def _synonym_groups(path: Path, raw: Any) -> tuple[tuple[str, ...], ...]:
             )
         groups.append(words)
     return tuple(groups)
+
+
+def _concept_words(path: Path, raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            f"{path}: field 'concepts': must map a concept id to a list of words,"
+            " e.g. 'utrikesfodda: [asylsökande]'"
+        )
+    out = []
+    for concept, value in raw.items():
+        words = _text_list(value)
+        if _text(concept) is None or not words:
+            raise ConfigError(
+                f"{path}: field 'concepts': {concept!r}: must be a list of words or phrases"
+            )
+        out.append((str(concept), words))
+    return tuple(out)

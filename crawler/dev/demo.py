@@ -26,6 +26,9 @@ from crawler.store import open_db
 from crawler.store.queries import call_titles, changes_seen
 
 Echo = Callable[[str], Any]
+# Which municipality has which need in the demo: an example reading of the kommunturné, so that
+# the demo's digests differ; config/needs.yaml keeps every need on every municipality.
+DEMO_NEEDS = Path(__file__).resolve().parent / "demo_needs.yaml"
 
 
 @dataclass
@@ -141,17 +144,49 @@ def _short(value: str | None, width: int = 70) -> str:
     return ellipsize(value, width) if value else "-"
 
 
-def match_month2(ctx: DemoContext) -> None:
-    """Match every stored call against the shipped needs inventory, as on month 2's day."""
-    from crawler.config import load_sources
+def demo_inventory(path: Path = DEMO_NEEDS) -> Any:
+    """config/needs.yaml with each municipality's needs taken from the demo's example file.
+
+    Only the municipality -> needs lists come from the demo file, so the needs, subscribers and
+    coordinator shown are the shipped ones; a name or need id the default does not know is one
+    ConfigError line."""
+    from dataclasses import replace
+
+    from crawler.config import ConfigError, read_yaml
     from crawler.config.needs import load_needs
-    from crawler.match.run import describe_matches, match_database, summary_lines
 
     inventory = load_needs()
+    raw = read_yaml(path)
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of municipality -> list of need ids")
+    known = {n.id for n in inventory.needs}
+    wanted: dict[str, tuple[str, ...]] = {}
+    for name, needs in raw.items():
+        municipality = inventory.municipality(str(name))
+        if not isinstance(needs, list) or not all(str(n) in known for n in needs):
+            bad = next((n for n in needs if str(n) not in known), needs)
+            raise ConfigError(f"{path}: municipality {name}: unknown need id {bad!r}")
+        wanted[municipality.name] = tuple(str(n) for n in needs)
+    municipalities = tuple(
+        replace(m, needs=wanted.get(m.name, m.needs)) for m in inventory.municipalities
+    )
+    return replace(inventory, municipalities=municipalities)
+
+
+def match_month2(ctx: DemoContext) -> None:
+    """Match every stored call against the demo's needs inventory, as on month 2's day."""
+    from crawler.config import load_sources
+    from crawler.match.run import describe_matches, match_database, summary_lines
+
+    inventory = demo_inventory()
+    ctx.extra["inventory"] = inventory
     sources = {s.id: s for s in load_sources(ctx.sources_path).sources}
     today = ctx.server.manifest.months["month2"]
     ctx.echo("")
-    ctx.echo(f"== Matching against config/needs.yaml (as on {today.isoformat()})")
+    ctx.echo(
+        f"== Matching against config/needs.yaml with the example needs per municipality of"
+        f" crawler/dev/demo_needs.yaml (as on {today.isoformat()})"
+    )
     db = open_db(ctx.db_path)
     try:
         run = match_database(db, inventory, all_calls=True, today=today, sources=sources)
@@ -163,7 +198,6 @@ def match_month2(ctx: DemoContext) -> None:
 
 def digest_month2(ctx: DemoContext) -> None:
     """Build month 2's digests and newsletter into the work folder (outbox of .eml files)."""
-    from crawler.config.needs import load_needs
     from crawler.dev.demo_digest import run_demo_step
 
     today = ctx.server.manifest.months["month2"]
@@ -172,7 +206,8 @@ def digest_month2(ctx: DemoContext) -> None:
     ctx.echo(f"== Digests and newsletter for {period}")
     db = open_db(ctx.db_path)
     try:
-        ctx.echo(run_demo_step(db, load_needs(), ctx.workdir, period, today))
+        inventory = ctx.extra.get("inventory") or demo_inventory()
+        ctx.echo(run_demo_step(db, inventory, ctx.workdir, period, today))
     finally:
         db.close()
 

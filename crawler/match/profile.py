@@ -1,7 +1,7 @@
 """Reading a need into weighted concepts, once, before any call is scored.
 
 A need's title, its own synonyms and its description go through the domain vocabulary
-(crawler/match/synonyms.yaml plus the needs file's `synonyms`), so "nyanlända" and
+(crawler/match/concepts.yaml plus the needs file's `concepts` and `synonyms`), so "nyanlända" and
 "tredjelandsmedborgare" become one concept; words outside the vocabulary stay concepts of their
 own. Title and synonym concepts weigh fully, description concepts DESCRIPTION_FACTOR, and a
 generic word ("projekt", "insatser") only stands in when a text has nothing else.
@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler.config.needs import Need
-from crawler.match.text import TERM, ConceptFinder, Lexicon, tokenize
+from crawler.match.concepts import Lexicon
+from crawler.match.text import TERM, ConceptFinder, tokenize
 
 DESCRIPTION_FACTOR = 0.5  # a concept only in the need's description counts this much
-GENERIC_WEIGHT = 0.25  # a generic word (synonyms.yaml), when a need's text has nothing else
+GENERIC_WEIGHT = 0.25  # a generic word (concepts.yaml), when a need's text has nothing else
 TITLE_CAP = 2.0  # a title heavier than this asks for no more evidence than this
 MIN_LOOSE = 3  # shorter loose words of a need are ignored
 COORDINATION = re.compile(r"\s*(?:,|/|&|\boch\b|\bsamt\b|\beller\b)\s*", re.IGNORECASE)

@@ -3,7 +3,8 @@
 Snowball Swedish only strips inflections, and a municipality's "långtidsarbetslösa" must still
 meet a funder's "arbetslöshet". So a word is reduced to a stem, a stem may meet another as the end
 (or, more carefully, the start) of a compound, phrases are matched stem by stem, and the shipped
-vocabulary (crawler/match/synonyms.yaml) turns many ways of saying one thing into one concept.
+vocabulary (crawler/match/concepts.yaml, read by crawler/match/concepts.py) turns many ways of
+saying one thing into one concept.
 Every lookup a token needs is cached, because the same few thousand words recur in every call.
 """
 
@@ -11,16 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import snowballstemmer
-
-from crawler.config import ConfigError, read_yaml
-
-DEFAULT_SYNONYMS = Path(__file__).resolve().parent / "synonyms.yaml"
 
 # How much a match counts, by how it was made.
 TERM = 1.0  # a word of the concept itself
@@ -108,87 +104,6 @@ def tokenize(text: str | None) -> list[Token]:
 
 def phrase_stems(text: str) -> tuple[str, ...]:
     return tuple(t.stem for t in tokenize(text))
-
-
-@dataclass
-class Group:
-    id: str
-    weight: float = 1.0
-    terms: list[str] = field(default_factory=list)
-    related: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Lexicon:
-    """The domain vocabulary: concept groups, generic words and the exceptions to compounding."""
-
-    groups: dict[str, Group]
-    generic: frozenset[str]
-    prefix_deny: dict[str, tuple[str, ...]]
-    stop_phrases: tuple[tuple[str, ...], ...]
-    # Longer words that end in a known word without being a compound of it ("föräldrar").
-    suffix_deny: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def expressions(self) -> Iterable[tuple[tuple[str, ...], str, float]]:
-        """(stems, concept id, strength) for every term and related word of every group."""
-        for group in self.groups.values():
-            for text in group.terms:
-                stems = phrase_stems(text)
-                if stems:
-                    yield stems, group.id, TERM
-            for text in group.related:
-                stems = phrase_stems(text)
-                if stems:
-                    yield stems, group.id, RELATED
-
-
-def load_lexicon(
-    path: str | Path | None = None, extra_groups: Sequence[Sequence[str]] = ()
-) -> Lexicon:
-    """The shipped vocabulary plus a needs file's own synonym groups.
-
-    An extra group that shares a word with a shipped group joins it (the coordinator meant the
-    same concept); otherwise it becomes a concept of its own.
-    """
-    path = Path(path) if path else DEFAULT_SYNONYMS
-    raw = read_yaml(path) or {}
-    groups: dict[str, Group] = {}
-    for index, entry in enumerate(raw.get("groups") or [], start=1):
-        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("terms"):
-            raise ConfigError(f"{path}: group #{index}: needs an 'id' and a list of 'terms'")
-        unknown = sorted(set(entry) - {"id", "weight", "terms", "related"})
-        if unknown:
-            raise ConfigError(f"{path}: group {entry['id']}: unknown field {unknown[0]!r}")
-        groups[str(entry["id"])] = Group(
-            id=str(entry["id"]),
-            weight=float(entry.get("weight", 1.0)),
-            terms=[str(t) for t in entry["terms"]],
-            related=[str(t) for t in entry.get("related") or []],
-        )
-    for index, words in enumerate(extra_groups, start=1):
-        stems = {phrase_stems(w) for w in words}
-        target = next(
-            (g for g in groups.values() if stems & {phrase_stems(t) for t in g.terms + g.related}),
-            None,
-        )
-        if target is None:
-            groups[f"extra-{index}"] = Group(id=f"extra-{index}", terms=list(words))
-        else:
-            target.terms.extend(words)
-    deny = {
-        stem(str(k)): tuple(stem(str(v)) for v in values)
-        for k, values in (raw.get("prefix_deny") or {}).items()
-    }
-    return Lexicon(
-        groups=groups,
-        generic=frozenset(stem(str(w)) for w in raw.get("generic") or []),
-        prefix_deny=deny,
-        stop_phrases=tuple(phrase_stems(str(p)) for p in raw.get("stop_phrases") or []),
-        suffix_deny={
-            stem(str(k)): tuple(stem(str(v)) for v in values)
-            for k, values in (raw.get("suffix_deny") or {}).items()
-        },
-    )
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def test_demo_crawls_both_months_and_prints_the_changes(tmp_path):
         "missing  Livslångt lärande i små och medelstora företag (gone if the next crawl misses"
         " it too)" in changes
     )
-    matching = out.split("== Matching against config/needs.yaml", 1)[1]
+    matching = out.split("== Matching against config/needs.yaml with the example needs", 1)[1]
     assert "Växjö:" in matching and "i behovet Långtidsarbetslösa" in matching
     assert sorted(p.name for p in workdir.iterdir()) == [
         "newsletter",
@@ -48,6 +48,48 @@ def test_demo_crawls_both_months_and_prints_the_changes(tmp_path):
     assert len(digests) == 8  # every municipality of Kronoberg has matching calls in month 2
     assert (workdir / "newsletter" / "2026-11.html").exists()
     assert str(workdir / "outbox") in out
+    # the example needs per municipality make the digests differ
+    alvesta, ljungby = (_digest_titles(workdir, name) for name in ("alvesta", "ljungby"))
+    assert alvesta and ljungby and alvesta != ljungby
+    assert "Statsbidrag för lärlingsutbildning för vuxna" in ljungby - alvesta
+
+
+def _digest_titles(workdir, slug: str) -> set[str]:
+    """The call titles of one municipality's digest, read from its plain-text part."""
+    import email
+    from email import policy
+
+    (path,) = (workdir / "outbox").glob(f"utlys.digest.2026-11.{slug}.*.eml")
+    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    return {
+        line[2:].replace(" [EJ GRANSKAD]", "").strip()
+        for line in text.splitlines()
+        if line.startswith("* ")
+    }
+
+
+def test_demo_needs_give_each_municipality_a_part_of_the_default_needs():
+    from crawler.config.needs import load_needs
+    from crawler.dev.demo import demo_inventory
+
+    default, demo = load_needs(), demo_inventory()
+    assert [m.name for m in demo.municipalities] == [m.name for m in default.municipalities]
+    assert demo.needs == default.needs and demo.coordinator == default.coordinator
+    assert all(set(m.needs) < {n.id for n in default.needs} for m in demo.municipalities)
+    assert len({m.needs for m in demo.municipalities}) == len(demo.municipalities)
+
+
+def test_a_demo_needs_file_with_an_unknown_need_is_one_line(tmp_path):
+    import pytest
+
+    from crawler.config import ConfigError
+    from crawler.dev.demo import demo_inventory
+
+    path = tmp_path / "demo_needs.yaml"
+    path.write_text("Alvesta: [forebyggande-unga, ingen-sadan]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="municipality Alvesta: unknown need id 'ingen-sadan'"):
+        demo_inventory(path)
 
 
 def test_demo_starts_from_an_empty_database_and_runs_later_steps(tmp_path):

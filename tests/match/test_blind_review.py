@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from crawler.config.needs import load_needs
+from crawler.match.concepts import load_lexicon
 from crawler.match.score import match_calls
-from crawler.match.text import ConceptFinder, load_lexicon, tokenize
+from crawler.match.text import ConceptFinder, tokenize
 
 DIGITAL_NEEDS = """
 municipalities:

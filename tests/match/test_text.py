@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.match.text import ConceptFinder, load_lexicon, phrase_stems, stem, tokenize
+from crawler.match.concepts import load_lexicon
+from crawler.match.text import ConceptFinder, phrase_stems, stem, tokenize
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,184 @@
+"""The domain vocabulary: concepts of the field (target groups, themes, generic approaches).
+
+The vocabulary is data (crawler/match/concepts.yaml) because the coordinator is the one who hears
+how funders and municipalities name things; code only reads and checks it. A needs file may add
+words to a shipped concept (`concepts:`) or bring groups of its own (`synonyms:`), so every
+mistake in either comes back as one ConfigError line naming the file, the concept and the field.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crawler.config import ConfigError, read_yaml
+from crawler.match.text import RELATED, TERM, phrase_stems, stem
+
+DEFAULT_CONCEPTS = Path(__file__).resolve().parent / "concepts.yaml"
+# What a concept is: who a call is for, what it is about, or how it works. Generic concepts
+# ("förebyggande", "tidiga insatser") say how, never what, so they never carry a need alone.
+KINDS = ("target-group", "theme", "generic")
+CONCEPT_FIELDS = {"id", "kind", "weight", "terms", "related", "neighbours"}
+
+
+@dataclass
+class Group:
+    """One concept: its words (``terms`` fully, ``related`` for less) and its neighbours, the
+    concepts that often share a call with it but are a different need."""
+
+    id: str
+    weight: float = 1.0
+    terms: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    kind: str = "theme"
+    neighbours: tuple[str, ...] = ()
+
+
+@dataclass
+class Lexicon:
+    """The domain vocabulary: concept groups, generic words and the exceptions to compounding."""
+
+    groups: dict[str, Group]
+    generic: frozenset[str]
+    prefix_deny: dict[str, tuple[str, ...]]
+    stop_phrases: tuple[tuple[str, ...], ...]
+    # Longer words that end in a known word without being a compound of it ("föräldrar").
+    suffix_deny: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def expressions(self) -> Iterable[tuple[tuple[str, ...], str, float]]:
+        """(stems, concept id, strength) for every term and related word of every group."""
+        for group in self.groups.values():
+            for text in group.terms:
+                stems = phrase_stems(text)
+                if stems:
+                    yield stems, group.id, TERM
+            for text in group.related:
+                stems = phrase_stems(text)
+                if stems:
+                    yield stems, group.id, RELATED
+
+    def is_generic(self, concept: str) -> bool:
+        """A generic concept of the vocabulary, or a need's own loose word on the generic list."""
+        if concept.startswith("w:"):
+            return concept[2:] in self.generic
+        group = self.groups.get(concept)
+        return group is not None and group.kind == "generic"
+
+    def neighbours(self, concept: str) -> frozenset[str]:
+        """Neighbours either way round: saying it on one side is enough."""
+        group = self.groups.get(concept)
+        mine = set(group.neighbours) if group else set()
+        mine.update(g.id for g in self.groups.values() if concept in g.neighbours)
+        return frozenset(mine)
+
+
+def load_lexicon(
+    path: str | Path | None = None,
+    extra_groups: Sequence[Sequence[str]] = (),
+    extra_terms: Sequence[tuple[str, Sequence[str]]] = (),
+    origin: str | Path = "needs.yaml",
+) -> Lexicon:
+    """The shipped vocabulary plus a needs file's additions.
+
+    ``extra_terms`` (the needs file's `concepts:`) add words to a shipped concept named by id.
+    An ``extra_groups`` entry (its `synonyms:`) that shares a word with a shipped concept joins it
+    (the coordinator meant the same concept); otherwise it becomes a theme of its own.
+    """
+    path = Path(path) if path else DEFAULT_CONCEPTS
+    raw = read_yaml(path) or {}
+    groups: dict[str, Group] = {}
+    for index, entry in enumerate(raw.get("concepts") or [], start=1):
+        group = _group(path, index, entry)
+        if group.id in groups:
+            raise ConfigError(f"{path}: concept {group.id}: field 'id': duplicate id")
+        groups[group.id] = group
+    _check_neighbours(path, groups)
+    for concept, words in extra_terms:
+        if concept not in groups:
+            close = difflib.get_close_matches(concept, list(groups), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(
+                f"{origin}: field 'concepts': unknown concept {concept!r}{hint};"
+                f" the concepts are listed in {path}"
+            )
+        groups[concept].terms.extend(words)
+    for index, words in enumerate(extra_groups, start=1):
+        stems = {phrase_stems(w) for w in words}
+        target = next(
+            (g for g in groups.values() if stems & {phrase_stems(t) for t in g.terms + g.related}),
+            None,
+        )
+        if target is None:
+            groups[f"extra-{index}"] = Group(id=f"extra-{index}", terms=list(words))
+        else:
+            target.terms.extend(words)
+    return Lexicon(
+        groups=groups,
+        generic=frozenset(stem(str(w)) for w in raw.get("generic") or []),
+        prefix_deny=_stem_lists(raw.get("prefix_deny")),
+        stop_phrases=tuple(phrase_stems(str(p)) for p in raw.get("stop_phrases") or []),
+        suffix_deny=_stem_lists(raw.get("suffix_deny")),
+    )
+
+
+def _group(path: Path, index: int, entry: object) -> Group:
+    if not isinstance(entry, dict) or not entry.get("id"):
+        raise ConfigError(f"{path}: concept #{index}: needs an 'id' and a list of 'terms'")
+    name = str(entry["id"])
+
+    def fail(key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{path}: concept {name}: field {key!r}: {problem}")
+
+    unknown = sorted(set(entry) - CONCEPT_FIELDS)
+    if unknown:
+        raise fail(unknown[0], "unknown field")
+    lists = {}
+    for key in ("terms", "related", "neighbours"):
+        value = entry.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+            raise fail(key, "must be a list of words or phrases")
+        lists[key] = [str(v) for v in value]
+    if not lists["terms"]:
+        raise fail("terms", "missing or empty")
+    kind = entry.get("kind", "theme")
+    if kind not in KINDS:
+        raise fail("kind", f"must be one of {', '.join(KINDS)}")
+    weight = entry.get("weight", 1.0)
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 1:
+        raise fail("weight", "must be a number above 0 and at most 1")
+    return Group(
+        id=name,
+        weight=float(weight),
+        terms=lists["terms"],
+        related=lists["related"],
+        kind=str(kind),
+        neighbours=tuple(lists["neighbours"]),
+    )
+
+
+def _check_neighbours(path: Path, groups: dict[str, Group]) -> None:
+    """A neighbour must exist and share no word: a shared word would make them one concept."""
+    for group in groups.values():
+        for other_id in group.neighbours:
+            other = groups.get(other_id)
+            if other is None:
+                raise ConfigError(
+                    f"{path}: concept {group.id}: field 'neighbours': unknown concept {other_id!r}"
+                )
+            mine = {phrase_stems(w): w for w in group.terms + group.related}
+            shared = [
+                mine[s] for s in (phrase_stems(w) for w in other.terms + other.related) if s in mine
+            ]
+            if shared:
+                raise ConfigError(
+                    f"{path}: concept {group.id}: field 'neighbours': shares the word"
+                    f" {shared[0]!r} with its neighbour {other_id}"
+                )
+
+
+def _stem_lists(raw: object) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict):
+        return {}
+    return {stem(str(k)): tuple(stem(str(v)) for v in values) for k, values in raw.items()}

@@ -23,6 +23,7 @@ from spiders._page import (
     Line,
     element_text,
     is_boilerplate,
+    is_chrome_text,
     tag_of,
     text_lines,
 )
@@ -81,7 +82,8 @@ def _section_after(el: etree._Element) -> str:
                 continue
             if is_heading_like(sib) or _contains_heading(sib):
                 break
-            texts.append(element_text(sib))
+            if not is_chrome_text(text := element_text(sib)):
+                texts.append(text)
         if node.tail and node.tail.strip():
             texts.insert(0, node.tail)
         text = clean_text(" ".join(texts))

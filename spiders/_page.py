@@ -8,6 +8,7 @@ tag and ARIA role only: class names differ from site to site and from one redesi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -28,6 +29,15 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Page furniture: menus, site header and footer, consent dialogs.
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "dialog", "alertdialog"})
 _CONTENT_ANCESTORS = frozenset({"article", "main", "section"})
+# Site chrome that stands inside the content as plain text on real pages: skip links, the
+# SiteVision feedback widget, no-script notes, and cookie notices the text cleaner does not
+# know ("Socialstyrelsen använder kakor för att ..."). Matched on a whole line only.
+_CHROME_LINE = re.compile(
+    r"(?:hoppa till (?:huvud)?innehåll(?:et)?|till innehållet|"
+    r"hjälpte informationen på sidan dig\??(?:\s*ja\s*nej)?|du har inte javascript påslaget\.?)",
+    re.IGNORECASE,
+)
+_COOKIE_LINE = re.compile(r"\banvänder (?:kakor|cookies)\b", re.IGNORECASE)
 
 
 def content_root(response: TextResponse) -> etree._Element:
@@ -57,6 +67,14 @@ def is_boilerplate(el: etree._Element) -> bool:
     if tag in ("header", "footer"):
         return not any(tag_of(a) in _CONTENT_ANCESTORS for a in el.iterancestors())
     return False
+
+
+def is_chrome_text(text: str) -> bool:
+    """Whether a whole line or block is site chrome a reader skips, not the page's content."""
+    text = clean_text(text)
+    return bool(_CHROME_LINE.fullmatch(text)) or (
+        len(text) <= 300 and bool(_COOKIE_LINE.search(text))
+    )
 
 
 def is_menu(el: etree._Element) -> bool:

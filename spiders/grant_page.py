@@ -18,12 +18,28 @@ Who may apply and the money are under question headings ("Vem kan söka?", "Hur 
 få?"), or the pool is a sentence ("Totalt finns 20 miljoner kronor att fördela"). A page with
 neither a status nor such a heading is no grant (a news item, a guide). The kind takes no
 ``options``: what differs between the agencies is read from the page.
+
+What the stored copies of the real pages add (research notes, funders.md section 10):
+
+- Socialstyrelsen labels its dates "Utlysningsdatum: 2024-06-28" / "Sista ansökningsdag:
+  2024-09-20" and counts down "Tid kvar att ansöka: 59 dagar". That count changes every day,
+  so it is dropped before anything is read: kept anywhere, it would make every crawl a change.
+  "Statsbidraget har upphört" ends a grant. Many of its grants are rekvisition of money shared
+  out in advance; the summary says so, since such a grant is no competition.
+- MUCF puts its labels under a heading "Ansökan" (a list) or "Viktiga datum" (plain lines).
+- Brå gives the deadline in step lines ("Steg 3. Lämna in ansökan senast den 30 november") and
+  the amount as "upp till 400 000 kronor".
+- Skolverket keeps old rounds on the page ("Bidragsomgången 2023", "Bidragsomgången 2022"):
+  only the newest round is read, or last year's "var öppen" would close this year's round.
+- Chrome inside the content (skip links, cookie notices, "Hjälpte informationen på sidan
+  dig?") is no text of the grant.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from datetime import date
 
 from lxml import etree
 from scrapy.http import TextResponse
@@ -32,7 +48,7 @@ from crawler.model import Call
 from crawler.normalize import StatusInfo, parse_date, parse_percent, parse_time, parse_total_budget
 from spiders._base import CallSpider, first
 from spiders._labels import label_values, sections
-from spiders._page import HEADINGS, content_root, element_text, text_lines
+from spiders._page import HEADINGS, content_root, element_text, is_chrome_text, text_lines
 from spiders._prose import SENTENCE_END, STATUS_CUE
 
 # The question headings and labels national funders use on a grant page.
@@ -48,11 +64,18 @@ GRANT_LABELS = {
     "purpose": ["Vad kan ni söka för?", "Vad kan man få stöd för?", "Vad kan ni söka bidrag för?"],
 }  # fmt: skip
 DATE_LABELS = {
-    "opens": ["Ansökan öppnar", "Öppnar"],
+    "opens": ["Ansökan öppnar", "Öppnar", "Utlysningsdatum"],
     "closes": ["Ansökan stänger", "Stänger", "Sista ansökningsdag"],
-    "decision": ["Beslut meddelas", "Beslut"],
+    "decision": ["Beslut meddelas"],
 }
 POOL_CUE = re.compile(r"\b(?:totalt|sammanlagt|fördela[rs]?|att söka|finns)\b", re.I)
+MAX_CUE = re.compile(r"\b(?:upp till|högst|max(?:imalt)?)\b", re.I)
+# A count that changes every day by itself ("Tid kvar att ansöka: 59 dagar").
+DAILY = re.compile(r"\bTid kvar att ansöka\b[\s:]*(?:\d+\s*dagar?)?\.?", re.I)
+ENDED = re.compile(r"\b(?:stats)?bidraget har upphört\b|\bstödet har upphört\b", re.I)
+REQUISITION = re.compile(r"\brekvi(?:rera|rerar|reras|sition)", re.I)
+STEP = re.compile(r"Steg \d+\b")
+ROUND_HEADING = re.compile(r"omgång(?:en)?\s+((?:19|20)\d\d)\b", re.I)
 
 
 class GrantPageSpider(CallSpider):
@@ -61,21 +84,28 @@ class GrantPageSpider(CallSpider):
 
     def parse_call(self, response: TextResponse) -> Iterator[Call]:
         root = content_root(response)
-        lines = [line.text for line in text_lines(root)]
-        answers = _parse_answers(root)
+        lines = _page_lines(root)
+        answers = {k: _drop_daily(v) for k, v in _parse_answers(root).items()}
         prose = self.prose_status(lines)
-        if prose is None and not ({"applicants", "money"} & set(answers)):
+        ended = any(ENDED.search(t) for t in lines)
+        if prose is None and not ended and not ({"applicants", "money"} & set(answers)):
             return  # no grant: a news item, a guide
-        dates = label_values(root, DATE_LABELS)
+        dates = {k: _drop_daily(v) for k, v in label_values(root, DATE_LABELS).items()}
         title = self.page_title(response)
+        today = self.today  # a year-less label date is its next occurrence
         yield self.make_call(
             response,
             title=title,
-            summary=f"{_parse_summary(lines, title)} {_parse_decision(dates)}",
-            status=_parse_status(prose, dates),
-            opens_on=first(parse_date(dates.get("opens")), prose and prose.opens_on),
+            summary=" ".join(
+                (_parse_summary(lines, title), _parse_decision(dates, today), _requisition(lines))
+            ),
+            status="closed" if ended else _parse_status(prose, dates),
+            opens_on=first(
+                parse_date(dates.get("opens"), reference=today), prose and prose.opens_on
+            ),
             deadline=first(
-                parse_date(dates.get("closes"), month_only="end"), prose and prose.deadline
+                parse_date(dates.get("closes"), reference=today, month_only="end"),
+                prose and prose.deadline,
             ),
             deadline_time=first(parse_time(dates.get("closes")), parse_time(_status_line(lines))),
             budget_sek=parse_total_budget(answers.get("money")) or _pool_budget(lines),
@@ -83,6 +113,33 @@ class GrantPageSpider(CallSpider):
             applicants=answers.get("applicants"),
             target_groups=[answers["target"]] if answers.get("target") else [],
         )
+
+
+def _drop_daily(text: str) -> str:
+    return DAILY.sub(" ", text).strip()
+
+
+def _page_lines(root: etree._Element) -> list[str]:
+    """The lines of the grant: no chrome, no daily count, and of a page that keeps its old
+    rounds ("Bidragsomgången 2023", "Bidragsomgången 2022") only the newest round."""
+    rounds = [
+        (int(m[1]), section)
+        for section in sections(root, HEADINGS)
+        if (m := ROUND_HEADING.search(section.title))
+    ]
+    newest = max((y for y, _ in rounds), default=0)
+    older = {
+        line.text
+        for y, section in rounds
+        if y < newest
+        for line in [*text_lines(section.as_element())]
+    }
+    older |= {section.title for y, section in rounds if y < newest}
+    return [
+        text
+        for line in text_lines(root)
+        if (text := _drop_daily(line.text)) and text not in older and not is_chrome_text(text)
+    ]
 
 
 def _parse_answers(root: etree._Element) -> dict[str, str]:
@@ -105,14 +162,27 @@ def _parse_status(prose: StatusInfo | None, dates: dict[str, str]) -> str:
     return prose.status
 
 
-def _parse_decision(dates: dict[str, str]) -> str:
+def _parse_decision(dates: dict[str, str], today: date) -> str:
+    """The decision period as the page words it ("första halvan av juni 2027"), when it names
+    a time at all."""
     decision = dates.get("decision", "").rstrip(".")
-    return f"Beslut meddelas: {decision}." if decision else ""
+    if not parse_date(decision, reference=today):
+        return ""
+    return f"Beslut meddelas: {decision}."
+
+
+def _requisition(lines: list[str]) -> str:
+    """Rekvisition: the money is shared out in advance and each recipient asks for its part,
+    so there is nothing to compete for (the matcher may weigh this; here it is only said)."""
+    if any(REQUISITION.search(t) for t in lines):
+        return "Rekvisition av medel som är fördelade i förväg."
+    return ""
 
 
 def _parse_summary(lines: list[str], title: str) -> str:
-    """The lead: the first line of real prose that is not about dates, else any such line."""
-    prose = [t for t in lines if len(t) > 60 and t != title]
+    """The lead: the first line of real prose that is not about dates, else any such line
+    (a step of a how-to list, "Steg 1. Ta fram en lägesbild ...", is no lead)."""
+    prose = [t for t in lines if len(t) > 60 and t != title and not STEP.match(t)]
     return first(next((t for t in prose if not STATUS_CUE.search(t)), None), *prose[:1]) or ""
 
 
@@ -125,8 +195,9 @@ def _pool_budget(lines: Iterable[str]) -> int | None:
     """The money of a grant page without a "Hur mycket ...?" heading: the first sentence that
     speaks of a pool ("Totalt finns 20 miljoner kronor att fördela", "Det finns 35 miljoner
     kronor att söka"), not of what one applicant may get."""
-    for line in lines:
-        for sentence in SENTENCE_END.split(line):
-            if POOL_CUE.search(sentence) and (amount := parse_total_budget(sentence)):
+    sentences = [s for line in lines for s in SENTENCE_END.split(line)]
+    for cue in (POOL_CUE, MAX_CUE):  # else what one may get: "upp till 400 000 kronor"
+        for sentence in sentences:
+            if cue.search(sentence) and (amount := parse_total_budget(sentence)):
                 return amount
     return None

@@ -53,7 +53,9 @@ class FileSite:
         if file is None:
             return Response(url=request.url, status=404, request=request)
         body = file.read_bytes()
-        ctype = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        # Like the snapshot server: a file without an extension is a CMS page (or API answer).
+        fallback = "application/octet-stream" if file.suffix else "text/html"
+        ctype = mimetypes.guess_type(file.name)[0] or fallback
         if ctype.startswith("text/") or ctype.endswith("xml"):
             ctype += "; charset=utf-8"
         headers = {"Content-Type": ctype}

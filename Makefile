@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench eval lint clean
+.PHONY: demo test bench eval lint clean scrapyd-check
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -27,6 +27,11 @@ eval: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check crawler spiders digest tests bench
 	$(VENV)/bin/ruff format --check crawler spiders digest tests bench
+
+# Deploy on a local Scrapyd and compare with `utlys crawl` (needs the [scrapyd] extra; not in CI).
+scrapyd-check: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[scrapyd]'
+	$(PY) -m crawler.dev.scrapyd_check
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

@@ -1,4 +1,5 @@
-"""Commands of the crawl area: `utlys crawl`, `utlys calls`, `utlys sources list|check`,
+"""Commands of the crawl area: `utlys crawl`, `utlys calls`, `utlys sources list` (`check` and
+`record` are added to the group by crawler.cli.ops),
 `utlys demo`. Each parses its options, makes one call into the library (crawler.crawl,
 crawler.store, crawler.dev) and prints the result."""
 
@@ -18,10 +19,13 @@ from crawler.cli.options import (
     today_or_default,
 )
 from crawler.config import load_sources
-from crawler.crawl.report import REPORT_HEADER, SourceReport, report_row
+from crawler.crawl.report import REPORT_HEADER, SourceReport, progress_line, report_row
 from crawler.model import STATUSES
 from crawler.normalize import ellipsize
+from crawler.ops.logs import get_logger
 from crawler.store.queries import open_existing_db, query_calls
+
+log = get_logger("crawl")
 
 
 def register(cli: click.Group) -> None:
@@ -62,10 +66,21 @@ def crawl(
     Prints one line per source; exits with 1 if any source failed (the others are still stored).
     A crawl never races another one into the same database (the scheduler's, say).
     """
-    from crawler.crawl.runner import crawl_log_path, run_crawl
+    from crawler.crawl.runner import crawl_log_path, run_crawl, select_sources
     from crawler.ops.locks import crawl_guard
 
     ids = [part.strip() for value in only for part in value.split(",") if part.strip()]
+    config = load_sources(sources_path)
+    total = len(select_sources(config, ids or None))
+    finished: list[SourceReport] = []
+
+    def show(report: SourceReport) -> None:
+        # stderr: stdout carries only the table (or CSV, JSON) of all sources at the end.
+        finished.append(report)
+        line = progress_line(len(finished), total, report)
+        click.echo(line, err=True)
+        log.info("%s", line, extra={"source": report.source})
+
     with crawl_guard(db_path):
         reports = run_crawl(
             db_path,
@@ -73,6 +88,7 @@ def crawl(
             only=ids or None,
             today=today_or_default(today),
             log_to_stderr=verbose,
+            on_report=show,
         )
     records = [r.to_dict() for r in reports]
     output.echo(
@@ -145,35 +161,6 @@ def sources_list(sources_path: Path | None, fmt: str) -> None:
         row=lambda r: (r["id"], r["spider"], "yes" if r["enabled"] else "no", r["funder"],
                        r["first_url"]),
     )  # fmt: skip
-
-
-@sources.command("check")
-@SOURCES_OPTION
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=10.0,
-    show_default=True,
-    help="Seconds to wait for each source.",
-)
-@FORMAT_OPTION
-def sources_check(sources_path: Path | None, timeout: float, fmt: str) -> None:
-    """Validate the sources file, then try each enabled source's first URL.
-
-    Exits with 1 only when the file is invalid; unreachable sources are reported, not fatal.
-    """
-    from crawler.crawl.probe import probe_all
-
-    config = load_sources(sources_path)
-    enabled = config.enabled()
-    if fmt == "table":
-        click.echo(f"{config.path}: valid, {len(config.sources)} sources ({len(enabled)} enabled)")
-    answers = probe_all(enabled, agent=config.crawler.agent, timeout=timeout)
-    rows = [
-        {"id": s.id, "answer": answer, "url": s.start_urls[0]}
-        for s, answer in zip(enabled, answers, strict=True)
-    ]
-    output.echo(fmt, rows, header=("ID", "ANSWER", "URL"), row=lambda r: tuple(r.values()))
 
 
 @click.command()

@@ -7,6 +7,7 @@ before it opens the database or writes a file.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -52,6 +53,18 @@ def _period(value: str | None, today: date) -> str:
     return period
 
 
+def _terminal_progress(label: str) -> Callable[[int, int, str], None] | None:
+    """A "bygger 3/8 Växjö" line on stderr, rewritten in place, when stderr is a terminal; none
+    otherwise, so cron mail, pipes and logs get no progress noise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, what: str) -> None:
+        click.echo(f"\r\x1b[K{label} {done}/{total} {what}", err=True, nl=done == total)
+
+    return show
+
+
 def _settings(path: Path | None) -> tuple[dict[str, Any], str]:
     """The settings and the file they came from (for error messages)."""
     return load_settings(path), str(path or default_file("settings.yaml"))
@@ -87,7 +100,12 @@ def digest_build(
     day = today_or_default(today)
     period = _period(period, day)
     report = build_digests(
-        open_existing_db(db_path), load_needs(needs_path), period, settings=settings, today=day
+        open_existing_db(db_path),
+        load_needs(needs_path),
+        period,
+        settings=settings,
+        today=day,
+        progress=_terminal_progress("bygger"),
     )
     for line in report.lines():
         click.echo(line)
@@ -330,7 +348,14 @@ def newsletter_build(
     )
     click.echo(f"wrote {page}")
     click.echo(f"wrote {page.parent / 'index.html'}")
-    report = build_newsletter_mail(db, inventory, period, settings=settings, today=day)
+    report = build_newsletter_mail(
+        db,
+        inventory,
+        period,
+        settings=settings,
+        today=day,
+        progress=_terminal_progress("bygger månadsbrev"),
+    )
     for line in report.lines():
         click.echo(line)
 

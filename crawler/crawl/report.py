@@ -117,6 +117,15 @@ def report_row(report: SourceReport) -> tuple[Any, ...]:
             r.error or "")  # fmt: skip
 
 
+def progress_line(done: int, total: int, report: SourceReport) -> str:
+    """The line printed as a source finishes, before the table of all of them: the count says
+    how far the crawl is, the rest what a coordinator looks at first."""
+    r = report
+    figures = f"{r.items} calls ({r.new} new, {r.changed} changed, {r.gone} gone)"
+    error = f": {r.error}" if r.error else ""
+    return f"[{done}/{total}] {r.source}  {r.status}  {figures}{error}"
+
+
 def format_reports(reports: Iterable[SourceReport]) -> str:
     """One aligned line per source, under a header."""
     return text_table(REPORT_HEADER, [report_row(r) for r in reports])

@@ -3,9 +3,10 @@
 A Twisted reactor cannot be restarted, and the demo crawls twice and the scheduler every day, so
 every crawl gets a fresh process (``python -m crawler.crawl JOB``). The parent validates the
 config first (bad config: one line, nothing runs), the child stores each source's batch when
-that source's spider closes and appends its report to a JSON-lines file, and the parent reads the
-reports back. A source the child never reported on (the child died) is recorded as failed by the
-parent, so every selected source gets its ``source_runs`` row.
+that source's spider closes and appends its report to a JSON-lines file, and the parent reads
+that file while the child runs, so a caller hears of each source as it finishes (``on_report``),
+not only at the end. A source the child never reported on (the child died) is recorded as failed
+by the parent, so every selected source gets its ``source_runs`` row.
 
 Sources on the same host are crawled one after the other (each spider has its own downloader,
 so "one request at a time per host" would not hold across two spiders of one host); different
@@ -19,7 +20,8 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -57,10 +59,13 @@ def run_crawl(
     log_to_stderr: bool = False,
     timeout: float | None = None,
     settings: dict[str, Any] | None = None,
+    on_report: Callable[[SourceReport], None] | None = None,
 ) -> list[SourceReport]:
     """Crawl the selected enabled sources into ``db_path``; one report per source, in config
     order. Scrapy's log goes to ``crawl_log_path(db_path)`` unless ``log_to_stderr``;
-    ``settings`` overrides Scrapy settings (tests use it for short timeouts)."""
+    ``settings`` overrides Scrapy settings (tests use it for short timeouts). ``on_report`` is
+    called with each report as its source finishes, in the order they finish (a crawl of many
+    sources takes minutes: a person watching wants to see it move)."""
     config = load_sources(sources_path)
     selected = select_sources(config, only)
     check_options(config, selected)
@@ -81,8 +86,9 @@ def run_crawl(
         job_path.write_text(json.dumps(job), encoding="utf-8")
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-        ended = _run_child(job_path, env, timeout)
-        reports = _read_reports(Path(job["reports_path"]))
+        tail = ReportTail(Path(job["reports_path"]), on_report)
+        ended = _run_child(job_path, env, timeout, tail.poll)
+        reports = tail.poll()
     by_source = {r.source: r for r in reports}
     missing = [s for s in selected if s.id not in by_source]
     if missing:
@@ -97,15 +103,32 @@ def run_crawl(
             )
             record_run(db, report.run_row())
             by_source[source.id] = report
+            if on_report:
+                on_report(report)
         db.close()
     return [by_source[s.id] for s in selected]
 
 
-def _run_child(job_path: Path, env: dict[str, str], timeout: float | None) -> str:
-    """Run the crawl process; say how it ended."""
+POLL_SECONDS = 0.2  # how often the parent looks for reports of finished sources
+
+
+def _run_child(
+    job_path: Path,
+    env: dict[str, str],
+    timeout: float | None,
+    while_running: Callable[[], object] = lambda: None,
+) -> str:
+    """Run the crawl process, calling ``while_running`` every POLL_SECONDS; say how it ended."""
     child = subprocess.Popen([sys.executable, "-m", "crawler.crawl", str(job_path)], env=env)
+    deadline = None if timeout is None else time.monotonic() + timeout
     try:
-        return f"exit code {child.wait(timeout=timeout)}"
+        while True:
+            try:
+                return f"exit code {child.wait(timeout=POLL_SECONDS)}"
+            except subprocess.TimeoutExpired:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+                while_running()
     except subprocess.TimeoutExpired:
         child.kill()
         child.wait()
@@ -138,14 +161,33 @@ def _iso_day(today: str | date | None) -> str | None:
         raise ValueError(f"today: {today!r} is not a date like 2026-11-23") from None
 
 
-def _read_reports(path: Path) -> list[SourceReport]:
-    if not path.exists():
-        return []
-    reports = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            reports.append(SourceReport.from_dict(json.loads(line)))
-    return reports
+class ReportTail:
+    """Reads the child's reports file as it grows. Only whole lines count: the child may be in
+    the middle of writing one when the parent looks."""
+
+    def __init__(self, path: Path, on_report: Callable[[SourceReport], None] | None) -> None:
+        self.path = path
+        self.on_report = on_report
+        self.offset = 0
+        self.reports: list[SourceReport] = []
+
+    def poll(self) -> list[SourceReport]:
+        """Every report so far; ``on_report`` hears of each new one once."""
+        try:
+            with self.path.open("rb") as file:
+                file.seek(self.offset)
+                chunk = file.read()
+        except FileNotFoundError:
+            return self.reports
+        whole = chunk[: chunk.rfind(b"\n") + 1]
+        self.offset += len(whole)
+        for line in whole.decode("utf-8").splitlines():
+            if line.strip():
+                report = SourceReport.from_dict(json.loads(line))
+                self.reports.append(report)
+                if self.on_report:
+                    self.on_report(report)
+        return self.reports
 
 
 def host_groups(sources: Sequence[Source]) -> list[list[Source]]:

@@ -1,16 +1,23 @@
 """Logging for a process that runs unattended: one line per event, to stderr (for systemd's
 journal) and to a rotating file (for a coordinator without journalctl), and the source id on
 every line, so `grep ' esf '` over months of logs finds everything about one funder.
+
+Any command logs to that file when given one: `utlys --log-file PATH` (or env UTLYS_LOG_FILE),
+so a crawl or a send run by hand, or by cron, leaves the same trace as the scheduler's.
 """
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 LOGGER_NAME = "utlys"
+# The file named on the command line; set in the environment so child processes log there too.
+ENV_LOG_FILE = "UTLYS_LOG_FILE"
 # Third-party loggers that share our handlers, at the level worth a line (APScheduler reports
 # misfires and skipped instances as warnings; its INFO lines repeat ours).
 LIBRARY_LEVELS = {"apscheduler": "WARNING"}
@@ -61,12 +68,12 @@ def setup_logging(
     stderr: bool = True,
 ) -> logging.Logger:
     """Configure the `utlys` logger once per process; calling it again replaces the handlers
-    (tests and the CLI may set up twice in one process)."""
+    (tests and the CLI may set up twice in one process). A file named by UTLYS_LOG_FILE (that
+    is, `utlys --log-file`) wins over ``file``: the person at the command line decides over
+    the settings file."""
+    file = os.environ.get(ENV_LOG_FILE) or file
     loggers = {LOGGER_NAME: level.upper(), **LIBRARY_LEVELS}
-    for name in loggers:
-        for handler in list(logging.getLogger(name).handlers):
-            logging.getLogger(name).removeHandler(handler)
-            handler.close()
+    _remove_handlers(loggers)
     formatter = OneLineFormatter(FORMAT, DATE_FORMAT)
     handlers: list[logging.Handler] = []
     if stderr:
@@ -88,3 +95,21 @@ def setup_logging(
         for handler in handlers:
             logger.addHandler(handler)
     return logging.getLogger(LOGGER_NAME)
+
+
+def close_logging() -> None:
+    """Close our handlers and hand the loggers back to the root logger, as before any setup
+    (a command run in-process, as in tests, must not leave its file open or logging captured)."""
+    names = [LOGGER_NAME, *LIBRARY_LEVELS]
+    _remove_handlers(names)
+    for name in names:
+        logging.getLogger(name).setLevel(logging.NOTSET)
+        logging.getLogger(name).propagate = True
+
+
+def _remove_handlers(names: Iterable[str]) -> None:
+    for name in names:
+        logger = logging.getLogger(name)
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+            handler.close()

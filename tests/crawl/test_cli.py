@@ -75,7 +75,7 @@ def test_crawl_prints_one_line_per_source_and_exits_0(tmp_path):
         result = run("crawl", "--db", str(tmp_path / "u.db"), "--sources", str(sources),
                      "--today", "2026-10-15")  # fmt: skip
     assert result.exit_code == 0, result.output
-    header, line = result.output.strip().splitlines()
+    header, line = result.stdout.strip().splitlines()
     assert header.split()[:8] == [
         "SOURCE", "STATUS", "ITEMS", "NEW", "CHANGED", "GONE", "REQUESTS", "304s"
     ]  # fmt: skip
@@ -93,7 +93,7 @@ def test_crawl_exits_1_when_a_source_failed_but_stores_the_others(tmp_path):
             cli, ["crawl", "--db", str(tmp_path / "u.db"), "--sources", str(sources)]
         )
     assert result.exit_code == 1
-    lines = {line.split()[0]: line for line in result.output.strip().splitlines()[1:]}
+    lines = {line.split()[0]: line for line in result.stdout.strip().splitlines()[1:]}
     assert lines["esf"].split()[1] == "ok"
     assert lines["esf-dead"].split()[1] == "failed"
     assert "connection refused 127.0.0.1:" in lines["esf-dead"]
@@ -107,7 +107,7 @@ def test_crawl_only_takes_repeated_and_comma_separated_ids(tmp_path):
         result = run("crawl", "--db", str(tmp_path / "u.db"), "--sources", str(sources),
                      "--only", "a,c", "--only", "a")  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert [line.split()[0] for line in result.output.strip().splitlines()[1:]] == ["a", "c"]
+    assert [line.split()[0] for line in result.stdout.strip().splitlines()[1:]] == ["a", "c"]
 
 
 @pytest.mark.parametrize(

@@ -64,3 +64,15 @@ def test_a_redirect_loop_on_a_call_page_makes_the_run_incomplete_so_nothing_is_m
     assert second.status == "failed"
     assert second.error.startswith("redirect loop on /b")
     assert second.gone == 0
+
+
+def test_a_listing_that_redirects_to_itself_fails_instead_of_being_empty(tmp_path):
+    # Scrapy drops the repeated request as a duplicate without a word; the listing was never
+    # read, which is a failure, not "no calls today".
+    with site({}, {"/": "/"}) as server:
+        sources = write_sources(tmp_path / "s.yaml", [listing_source(server.server_address[1])])
+        (report,) = run_crawl(tmp_path / "utlys.db", sources, today="2026-11-02")
+    assert server.log.count("/") >= 1
+    assert report.status == "failed", report
+    assert report.error.startswith("redirect loop on /"), report.error
+    assert report.items == 0

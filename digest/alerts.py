@@ -27,14 +27,23 @@ log = logging.getLogger("utlys.health")
 
 
 def record_alert(
-    db: Database, *, source: str, transition: str, reason: str, recipient: str, at: str
+    db: Database,
+    *,
+    source: str,
+    transition: str,
+    reason: str,
+    recipient: str,
+    at: str,
+    period: str | None = None,
 ) -> int:
-    """Record an alert (``unhealthy`` or ``recovered``, the reason in Swedish) to be sent; its
-    delivery id. Call it inside the transaction that stores the source's state."""
+    """Record an alert (``unhealthy``, ``degraded`` or ``recovered``, the reason in Swedish) to
+    be sent; its delivery id. Call it inside the transaction that stores the source's state.
+    ``period`` (default: ``at``) keys it in the ledger: two alerts of one source at one check
+    (it recovered from failing and turned out degraded) need two keys."""
     return ledger.record_facts(
         db,
         kind=KIND,
-        period=at,
+        period=period or at,
         audience=source,
         recipient=recipient,
         facts={"transition": transition, "reason": reason},
@@ -59,6 +68,15 @@ def alert_message(alert: dict[str, Any], *, sender: str, funder: str | None) -> 
             "och kör sedan\n\n"
             f"    utlys status\n    utlys crawl --only {source}\n\n"
             "Du får ett nytt meddelande när källan fungerar igen (inte ett varje dag).\n"
+        )
+    elif alert["transition"] == "degraded":
+        subject = f"utlys: källan {name} verkar ha ändrat sina sidor"
+        body = (
+            f"Hej!\n\nKällan {name} verkar ha ändrat sina sidor: {alert['reason']}.\n\n"
+            "Utlysningarna hämtas fortfarande, men uppgifterna ovan saknas, så matchningar och "
+            "utskick kan bli fel. Titta på källans sidor och jämför med vad utlys läste:\n\n"
+            f"    utlys sources check --stored\n    utlys sources record {source}\n\n"
+            "Du får ett nytt meddelande när uppgifterna läses igen (inte ett varje dag).\n"
         )
     else:
         subject = f"utlys: källan {name} fungerar igen"

@@ -1,5 +1,6 @@
-"""Operations commands: schedule, status, health, export, db backup/check. Each parses its
-options, makes one call into crawler.ops or crawler.store and prints the result."""
+"""Operations commands: schedule, status, health, export, db backup/check, and the checks of
+the sources (`sources check`, `sources record`: crawler.cli.sources). Each parses its options,
+makes one call into crawler.ops, crawler.crawl or crawler.store and prints the result."""
 
 from __future__ import annotations
 
@@ -20,13 +21,19 @@ from crawler.cli.options import (
     SETTINGS_OPTION,
     SOURCES_OPTION,
 )
+from crawler.cli.sources import sources_check, sources_record
 from crawler.normalize import ellipsize
 
 
 def register(cli: click.Group) -> None:
-    """Add this area's commands to the `utlys` group."""
+    """Add this area's commands to the `utlys` group, and the checks to its `sources` group
+    (crawler.cli.crawl, which lists the sources)."""
     for command in (schedule_cmd, status_cmd, health_cmd, export_cmd, db_group):
         cli.add_command(command)
+    sources = cli.commands["sources"]
+    assert isinstance(sources, click.Group)
+    sources.add_command(sources_check)
+    sources.add_command(sources_record)
 
 
 @click.command("schedule")

@@ -29,6 +29,7 @@ from crawler.store import (
     save_calls,
     write_transaction,
 )
+from crawler.store.fill_rates import count_fields, record_fill_rates
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +149,7 @@ class StoreCallsPipeline:
                 complete=verdict.complete,
                 seen_at=report.seen_at,
                 seen=verdict.status == "ok",  # a failed run may have read only cached copies
+                today=getattr(spider, "today", None),  # a new round is judged on the crawl's day
             )
             report.items = result.items
             report.new_ids, report.changed_ids = result.new, result.changed
@@ -158,7 +160,9 @@ class StoreCallsPipeline:
                 len(result.gone),
             )
         report.finished = now_iso()
-        record_run(db, report.run_row())
+        run_id = record_run(db, report.run_row())
+        # What the spider read of each field: a site that changed its pages shows here first.
+        record_fill_rates(db, run_id, spider.name, count_fields(self.calls))
 
     def _base_report(self, source: str) -> SourceReport:
         stats = self.crawler.stats

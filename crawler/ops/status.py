@@ -13,9 +13,10 @@ from sqlite_utils import Database
 
 from crawler.config import SourcesConfig, load_sources
 from crawler.config.settings import OpsSettings, load_ops_settings
-from crawler.ops.health import assess, recent_runs
+from crawler.ops.health import assess, fill_verdict, recent_runs
 from crawler.ops.jobs import JOBS, next_fire_times
 from crawler.ops.locks import crawl_lock, is_locked, scheduler_lock
+from crawler.store.fill_rates import fill_health, fill_history
 from crawler.store.health import source_health
 from crawler.store.job_runs import last_job_run
 from crawler.store.queries import (
@@ -44,6 +45,11 @@ def source_status(
         new_this_month = new_calls_in_month(db, source, month)
         stored = source_health(db, source)
         verdict = assess(recent_runs(db, source, settings.health), settings.health)
+        health = _health_word(verdict.healthy, verdict.kind, stored)
+        detail = verdict.detail
+        degraded = _degraded_fields(db, source)
+        if degraded and health == "ok":  # a failing source is told as failing first
+            health, detail = "degraded", degraded[1]
         result.append(
             {
                 "source": source,
@@ -54,13 +60,26 @@ def source_status(
                 "last_success": (last_ok["finished"] or last_ok["started"]) if last_ok else None,
                 "items": last["items"] if last else None,
                 "new_this_month": new_this_month,
-                "health": _health_word(verdict.healthy, verdict.kind, stored),
-                "health_detail": verdict.detail,
+                "health": health,
+                "health_detail": detail,
+                "degraded_fields": list(degraded[0]) if degraded else [],
                 "health_since": stored["since"] if stored else None,
                 "error": last["error"] if last and last["status"] != "ok" else None,
             }
         )
     return result
+
+
+def _degraded_fields(db: Database, source: str) -> tuple[tuple[str, ...], str] | None:
+    """The fields a degraded source no longer reads, and why; None when it is not degraded.
+    Judged from the runs now, else (the last run could not be judged) as last stored."""
+    verdict = fill_verdict(db, source)
+    if verdict.degraded is not None:
+        return (verdict.fields, verdict.detail) if verdict.degraded else None
+    stored = fill_health(db, source)
+    if stored and stored["degraded"]:
+        return tuple(stored["fields"]), stored["reason"]
+    return None
 
 
 def _health_word(healthy: bool | None, kind: str, stored: dict[str, Any] | None) -> str:
@@ -151,3 +170,41 @@ def status_now(
         return status_report(db, db_path, config, settings, now=now), settings
     finally:
         db.close()
+
+
+def stored_fill_rows(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Per source, its last run with field counts: when, its status, calls parsed and how
+    many had each field (`utlys sources check --stored`); {} for a source never counted."""
+    rows: dict[str, dict[str, Any]] = {}
+    for source in ids:
+        history = fill_history(db, source, 1)
+        if not history:
+            rows[source] = {}
+            continue
+        last = history[-1]
+        rows[source] = {"run": last["started"], "run_status": last["status"], **last["fill"]}
+    return rows
+
+
+def crawled_fill_rows(
+    sources_path: Path | None, ids: list[str], *, today: date
+) -> dict[str, dict[str, Any]]:
+    """`stored_fill_rows` of a crawl made now into a throwaway database (the real one is not
+    touched, so checking a spider never marks a call new or gone), with each run's error."""
+    import tempfile
+
+    from crawler.crawl.runner import run_crawl
+
+    if not ids:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="utlys-check-") as tmp:
+        db_path = Path(tmp) / "check.db"
+        reports = run_crawl(db_path, sources_path, only=ids, today=today)
+        db = open_existing_db(db_path)
+        try:
+            rows = stored_fill_rows(db, ids)
+        finally:
+            db.close()
+    for report in reports:
+        rows[report.source]["error"] = report.error
+    return rows

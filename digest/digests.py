@@ -7,6 +7,7 @@ messages already sent are never rebuilt, and a municipality with nothing new get
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
@@ -28,9 +29,12 @@ from digest.message import (
     make_message_id,
     slug,
 )
-from digest.options import DigestOptions, digest_options, sender_from_settings, smtp_section
+from digest.options import DigestOptions, mail_options, sender_from_settings, smtp_section
 from digest.render import render_pair
 from digest.subscribers import recipients
+
+# progress(done, total, what): called as each item of a long step begins.
+Progress = Callable[[int, int, str], None]
 
 log = logging.getLogger(__name__)
 
@@ -159,16 +163,21 @@ def build_digests(
     settings: dict[str, Any],
     today: date,
     now: datetime | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
-    """Render every municipality's digest for the period into ``deliveries`` (status built)."""
+    """Render every municipality's digest for the period into ``deliveries`` (status built).
+    ``progress(done, total, name)`` hears of each municipality as it is done (a terminal shows
+    it: hundreds of digests take a while)."""
     swedish.parse_period(period)
-    options = digest_options(settings)
+    options = mail_options(settings, db)
     sender = sender_of(settings, inventory)
     when = now or datetime.now(UTC)
     report = BuildReport(kind="digest", period=period)
     outgoing: list[Outgoing] = []
-    for municipality in inventory.municipalities:
+    for done, municipality in enumerate(inventory.municipalities, start=1):
         name = municipality.name
+        if progress:
+            progress(done, len(inventory.municipalities), name)
         content = digest_content(
             db,
             name,

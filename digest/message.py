@@ -82,7 +82,7 @@ def build_message(
     attachments: Iterable[Attachment] = (),
 ) -> EmailMessage:
     """A multipart/alternative (text + HTML) message, in multipart/mixed when it has
-    attachments. ``unsubscribe`` (a mailto: or https: URL) becomes List-Unsubscribe; an https
+    attachments. ``unsubscribe`` (a mailto: or http(s): URL) becomes List-Unsubscribe; an http(s)
     URL also gets List-Unsubscribe-Post, so mail clients can unsubscribe with one click."""
     msg = EmailMessage()
     sender_name, sender_email = (
@@ -101,7 +101,7 @@ def build_message(
         msg["List-Id"] = header_safe(list_id)
     if unsubscribe:
         msg["List-Unsubscribe"] = f"<{header_safe(unsubscribe)}>"
-        if unsubscribe.startswith("https:"):
+        if unsubscribe.startswith(("https:", "http:")):  # http: the app on this machine
             msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # Quoted-printable, not base64: spam filters score mostly-ASCII text parts sent as base64
     # (SpamAssassin MIME_BASE64_TEXT), and QP keeps the stored message readable.

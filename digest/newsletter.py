@@ -19,10 +19,10 @@ from crawler.config.needs import Inventory
 from crawler.store import digests as store
 from digest import ledger, swedish
 from digest.content import Item, is_live, item_from_row, json_list
-from digest.digests import BuildReport, compose, sender_of
+from digest.digests import BuildReport, Progress, compose, sender_of
 from digest.ledger import Outgoing
 from digest.message import Deadline, deadlines_ics, ics_attachment
-from digest.options import digest_options
+from digest.options import mail_options
 from digest.render import render, render_pair
 from digest.subscribers import NEWSLETTER, recipients
 
@@ -210,9 +210,11 @@ def build_newsletter_mail(
     settings: dict[str, Any],
     today: date,
     now: datetime | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
-    """Record the newsletter email for everyone on the newsletter list (status built)."""
-    options = digest_options(settings)
+    """Record the newsletter email for everyone on the newsletter list (status built);
+    ``progress`` as for build_digests, per recipient."""
+    options = mail_options(settings, db)
     content = newsletter_content(
         db, inventory, period, today=today, include_pending=options.include_pending
     )
@@ -233,7 +235,9 @@ def build_newsletter_mail(
         report.skipped.append(("newsletter", "nothing new and no coming deadlines (no mail)"))
         subs = []
     outgoing = []
-    for sub in subs:
+    for done, sub in enumerate(subs, start=1):
+        if progress:
+            progress(done, len(subs), sub.email)
         link = options.unsubscribe_link(
             NEWSLETTER, sub.email, coordinator.email if coordinator else None
         )

@@ -7,15 +7,18 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from sqlite_utils import Database
+
 from crawler.config import ConfigError
 from crawler.config.needs import EMAIL
 from crawler.normalize import safe_url
-from digest.subscribers import unsubscribe_token
+from crawler.store import db_file
+from digest.unsubscribe import db_secret, unsubscribe_token, unsubscribe_url
 
 CLOSING_DAYS = 45  # a matched call whose deadline is this near is reminded of
 OTHER_LIMIT = 40  # at most this many "other new calls" in a digest
@@ -41,16 +44,22 @@ class DigestOptions:
     unsubscribe_email: str | None = None  # mailto: target when there is no unsubscribe page
     newsletter_dir: Path = Path("newsletter")
     public_url: str | None = None  # where the newsletter pages are published
+    web_base_url: str | None = None  # settings web.base_url: where `utlys web` is reached
+    secret: str | None = None  # signs the links (digest.unsubscribe.db_secret), set per database
 
     def unsubscribe_link(self, municipality: str, email: str, fallback: str | None) -> str | None:
-        """The link in the footer and the List-Unsubscribe header of one recipient's mail:
-        the configured https page, else a mailto: to the coordinator with a ready subject."""
+        """The link in the footer and the List-Unsubscribe header of one recipient's mail: the
+        configured https template, else the one-click page of `utlys web` at ``web.base_url``,
+        else a mailto: to the coordinator with a ready subject."""
         if self.unsubscribe_url:
+            token = unsubscribe_token(email, municipality, self.secret) if self.secret else ""
             return self.unsubscribe_url.format(
                 email=quote(email, safe="@"),
                 municipality=quote(municipality, safe=""),
-                token=unsubscribe_token(municipality, email) or "",
+                token=token,
             )
+        if self.web_base_url and self.secret:
+            return unsubscribe_url(self.web_base_url, email, municipality, self.secret)
         target = self.unsubscribe_email or fallback
         if not target:
             return None
@@ -101,6 +110,10 @@ def digest_options(settings: dict[str, Any] | None, *, where: str = "settings") 
     public = section.get("public_url")
     if public is not None and (not isinstance(public, str) or safe_url(public) is None):
         raise fail("public_url", "expected an http(s) address")
+    web = (settings.get("web") or {}) if _is_full(settings) else {}
+    base_url = web.get("base_url") if isinstance(web, dict) else None
+    if base_url is not None and (not isinstance(base_url, str) or safe_url(base_url) is None):
+        raise ConfigError(f"{where}: web: field 'base_url': expected an http(s) address")
     folder = section.get("newsletter_dir", "newsletter")
     if not isinstance(folder, str) or not folder.strip():
         raise fail("newsletter_dir", "expected a folder path")
@@ -112,7 +125,14 @@ def digest_options(settings: dict[str, Any] | None, *, where: str = "settings") 
         unsubscribe_email=email,
         newsletter_dir=Path(folder),
         public_url=public.rstrip("/") if public else None,
+        web_base_url=base_url.rstrip("/") if base_url else None,
     )
+
+
+def mail_options(settings: dict[str, Any] | None, db: Database) -> DigestOptions:
+    """The digest options for mail built from ``db``: its secret signs the unsubscribe links,
+    the same secret `utlys web` on that database checks them with."""
+    return replace(digest_options(settings), secret=db_secret(db_file(db)))
 
 
 def smtp_section(settings: dict[str, Any] | None) -> dict[str, Any]:
@@ -121,7 +141,7 @@ def smtp_section(settings: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _is_full(settings: dict[str, Any]) -> bool:
-    return bool({"digest", "smtp", "schedule", "health", "logging"} & set(settings))
+    return bool({"digest", "smtp", "schedule", "health", "logging", "web"} & set(settings))
 
 
 DEFAULT_OUTBOX = Path("outbox")

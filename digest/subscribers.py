@@ -8,9 +8,6 @@ lower case. The newsletter list is stored under the municipality ``*``.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -21,7 +18,6 @@ from crawler.store import now_iso, write_transaction
 from crawler.store import subscribers as store
 
 NEWSLETTER = "*"
-SECRET_ENV = "UTLYS_UNSUBSCRIBE_SECRET"
 
 
 @dataclass(frozen=True)
@@ -144,21 +140,6 @@ def listing(db: Database, inventory: Inventory, municipality: str | None = None)
                 )
             )
     return out
-
-
-def unsubscribe_token(municipality: str, email: str) -> str | None:
-    """An HMAC of (list, address) for unsubscribe links, so a link cannot be forged for another
-    address; None when no secret is configured."""
-    secret = os.environ.get(SECRET_ENV)
-    if not secret:
-        return None
-    message = f"{municipality.lower()}\n{email.strip().lower()}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
-
-
-def verify_unsubscribe_token(municipality: str, email: str, token: str) -> bool:
-    expected = unsubscribe_token(municipality, email)
-    return expected is not None and hmac.compare_digest(expected, token or "")
 
 
 def _valid_email(email: str) -> str:

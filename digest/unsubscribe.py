@@ -1,11 +1,10 @@
-"""The web app's one secret and what is signed with it: the session (and so the CSRF token) and
-the unsubscribe links of digests and newsletters.
+"""Unsubscribe links and the one secret they are signed with (the web app derives its session
+key from it too).
 
-The secret comes from the environment (``UTLYS_UNSUBSCRIBE_SECRET``, the same variable the
-digest's ``unsubscribe_url`` template signs with, so links built either way agree) or is
-generated at first use and kept in a file beside the database (``utlys.db.secret``, readable by
-its owner only), so the demo works without setup and the secret never lands in the repository.
-Only the standard library here: the digest side can build links without Flask.
+The secret comes from the environment (``UTLYS_UNSUBSCRIBE_SECRET``) or is generated at first use
+and kept in a file beside the database (``utlys.db.secret``, readable by its owner only), so the
+digests and ``utlys web`` on the same database agree without setup and the secret never lands in
+the repository. Only the standard library here: building a digest needs no Flask.
 """
 
 from __future__ import annotations
@@ -51,6 +50,15 @@ def _read_secret(path: Path) -> str:
             return value
         time.sleep(0.02)
     raise RuntimeError(f"{path}: the secret file is empty; delete it to make a new one")
+
+
+def db_secret(db_file: str | Path | None) -> str | None:
+    """The secret for links in mail built from this database: the environment's, else the file
+    beside it (created at first use); None for a database without a file (nothing to keep a
+    secret beside, and a link signed with a throwaway secret would never verify)."""
+    if os.environ.get(SECRET_ENV, "").strip():
+        return os.environ[SECRET_ENV].strip()
+    return load_secret(db_file) if db_file else None
 
 
 def derived_key(secret: str, purpose: str) -> bytes:

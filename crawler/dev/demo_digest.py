@@ -13,6 +13,8 @@ from digest.ledger import send_pending
 from digest.newsletter import build_newsletter, build_newsletter_mail
 from digest.transport import OutboxTransport
 
+DEMO_WEB = "http://127.0.0.1:8080"
+
 
 def run_demo_step(
     db: Database, inventory: Inventory, workdir: Path, period: str, today: date
@@ -25,7 +27,8 @@ def run_demo_step(
     workdir = Path(workdir)
     outbox = workdir / "outbox"
     pages = workdir / "newsletter"
-    settings = {"digest": {"include_pending": True}, "smtp": {}}
+    # List-Unsubscribe points at `utlys web --db <this database>` on its default address.
+    settings = {"digest": {"include_pending": True}, "smtp": {}, "web": {"base_url": DEMO_WEB}}
     built = build_digests(db, inventory, period, settings=settings, today=today)
     sent = send_pending(db, OutboxTransport(outbox), kind="digest", period=period)
     page = build_newsletter(db, inventory, period, out_dir=pages, today=today, include_pending=True)

@@ -12,7 +12,7 @@ from crawler.store.calls import (
     row_to_call,
     save_calls,
 )
-from crawler.store.db import DEFAULT_DB, now_iso, open_db, write_transaction
+from crawler.store.db import DEFAULT_DB, db_file, now_iso, open_db, write_transaction
 from crawler.store.migrations import CALL_COLUMNS, migrations
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "TRACKED_FIELDS",
     "SaveResult",
     "call_to_row",
+    "db_file",
     "count_published",
     "load_calls",
     "migrations",

@@ -25,7 +25,7 @@ from crawler.normalize import safe_url
 from crawler.store import open_db
 from crawler.web import auth, calls_pages, common, public, review_page
 from crawler.web.password import require_password
-from crawler.web.tokens import derived_key, load_secret, unsubscribe_url
+from digest.unsubscribe import derived_key, load_secret, unsubscribe_url
 from digest import swedish
 
 __all__ = ["create_app", "make_server", "serve", "unsubscribe_url"]

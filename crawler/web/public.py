@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from crawler.config import ConfigError
 from crawler.web import common
-from crawler.web.tokens import NEWSLETTER, list_key, verify_unsubscribe_token
+from digest.unsubscribe import NEWSLETTER, list_key, verify_unsubscribe_token
 from digest import subscribers
 
 bp = Blueprint("public", __name__)

@@ -3,6 +3,10 @@ digests and the newsletter, everything in --workdir."""
 
 from __future__ import annotations
 
+import email
+from email import policy
+from urllib.parse import unquote_plus, urlsplit
+
 from click.testing import CliRunner
 
 from crawler.cli import cli
@@ -15,6 +19,9 @@ from crawler.dev.demo import (
     match_month2,
     run_demo,
 )
+from crawler.store import open_db
+from crawler.web import create_app
+from digest.subscribers import is_active
 
 
 def test_demo_crawls_both_months_and_prints_the_changes(tmp_path):
@@ -43,6 +50,7 @@ def test_demo_crawls_both_months_and_prints_the_changes(tmp_path):
         "utlys.db",
         "utlys.db.crawl.log",
         "utlys.db.httpcache",
+        "utlys.db.secret",  # signs the unsubscribe links; `utlys web` on this database reads it
     ]
     digests = sorted((workdir / "outbox").glob("utlys.digest.2026-11.*.eml"))
     assert len(digests) == 8  # every municipality of Kronoberg has matching calls in month 2
@@ -52,6 +60,39 @@ def test_demo_crawls_both_months_and_prints_the_changes(tmp_path):
     alvesta, ljungby = (_digest_titles(workdir, name) for name in ("alvesta", "ljungby"))
     assert alvesta and ljungby and alvesta != ljungby
     assert "Statsbidrag för lärlingsutbildning för vuxna" in ljungby - alvesta
+    _one_click_unsubscribe_works(workdir, digests[0])
+
+
+def _one_click_unsubscribe_works(workdir, eml) -> None:
+    """The List-Unsubscribe of a demo digest is `utlys web`'s page on the demo database: a
+    one-click POST there removes that address; the same link with a forged token removes none."""
+    msg = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = msg["List-Unsubscribe"].strip("<>")
+    assert link.startswith("http://127.0.0.1:8080/avregistrera?")
+    parts = urlsplit(link)
+    query = dict(p.split("=", 1) for p in parts.query.split("&"))
+    list_name = query["lista"]
+    address = msg["To"].addresses[0].addr_spec
+    client = create_app(workdir / "utlys.db").test_client()
+    forged = parts.query.replace(query["token"], "0" * len(query["token"]))
+    assert (
+        client.post(f"{parts.path}?{forged}", data={"List-Unsubscribe": "One-Click"}).status_code
+        >= 400
+    )
+    municipality = unquote_plus(list_name)
+    db = open_db(workdir / "utlys.db")
+    try:
+        assert is_active(db, municipality, address)
+    finally:
+        db.close()
+    response = client.post(f"{parts.path}?{parts.query}", data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    db = open_db(workdir / "utlys.db")
+    try:
+        assert not is_active(db, municipality, address)
+    finally:
+        db.close()
 
 
 def _digest_titles(workdir, slug: str) -> set[str]:

@@ -14,7 +14,7 @@ import pytest
 
 from crawler.store import open_db
 from crawler.web import make_server
-from crawler.web.tokens import unsubscribe_url
+from digest.unsubscribe import unsubscribe_url
 from digest import subscribers
 
 from .conftest import PASSWORD, csrf_of, match_ids, match_rows

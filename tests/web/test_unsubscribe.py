@@ -10,10 +10,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from crawler.config import ConfigError
 from crawler.store import open_db
 from crawler.web import create_app
-from crawler.web.tokens import secret_path, unsubscribe_token, unsubscribe_url
 from digest import subscribers
+from digest.options import digest_options, mail_options
+from digest.unsubscribe import secret_path, unsubscribe_token, unsubscribe_url
 
 VAXJO = "utlysningar@vaxjo.example.se"
 
@@ -116,9 +118,38 @@ def test_links_signed_by_the_digest_secret_verify_in_the_app(
     monkeypatch.setenv("UTLYS_UNSUBSCRIBE_SECRET", "s3cret")
     app = create_app(db_path, needs_path=needs_file)
     assert app.config["UTLYS_SECRET"] == "s3cret"
-    assert subscribers.unsubscribe_token("Växjö", VAXJO) == unsubscribe_token(
-        VAXJO, "Växjö", "s3cret"
-    )
+    template = "https://x.example.se/av?lista={municipality}&adress={email}&token={token}"
+    db = open_db(db_path)
+    try:
+        options = mail_options({"digest": {"unsubscribe_url": template}}, db)
+    finally:
+        db.close()
+    token = options.unsubscribe_link("Växjö", VAXJO, None).rsplit("token=", 1)[1]
+    assert token == unsubscribe_token(VAXJO, "Växjö", "s3cret")
+
+
+def test_without_setup_a_digest_links_to_the_apps_one_click_page(
+    app, anonymous, db_path, monkeypatch: pytest.MonkeyPatch
+):
+    """No secret in the environment: the digest and the app share the file beside the database,
+    and web.base_url puts the app's own page in List-Unsubscribe."""
+    monkeypatch.delenv("UTLYS_UNSUBSCRIBE_SECRET", raising=False)
+    db = open_db(db_path)
+    try:
+        options = mail_options({"web": {"base_url": "http://127.0.0.1:8080/"}}, db)
+    finally:
+        db.close()
+    link = options.unsubscribe_link("Växjö", VAXJO, "samordnare@example.se")
+    assert link.startswith("http://127.0.0.1:8080/avregistrera?")
+    parts = urlsplit(link)
+    response = anonymous.post(f"{parts.path}?{parts.query}", data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert not _active(db_path, "Växjö", VAXJO)
+
+
+def test_a_bad_web_base_url_is_a_one_line_error():
+    with pytest.raises(ConfigError, match="web: field 'base_url': expected an http"):
+        digest_options({"web": {"base_url": "javascript:alert(1)"}})
 
 
 def test_unsubscribe_url_is_a_link_to_this_app():

@@ -28,7 +28,7 @@ from sqlite_utils import Database
 from crawler.config import ConfigError, default_file, load_sources
 from crawler.config.settings import OpsSettings, ScheduleSettings, load_ops_settings
 from crawler.ops.childproc import ChildResult
-from crawler.ops.health import assess, check_health, recent_runs, send_alerts
+from crawler.ops.health import assess, check_health, fill_verdict, recent_runs, send_alerts
 from crawler.ops.logs import get_logger
 from crawler.store import now_iso, open_db, record_run
 from crawler.store.job_runs import job_fire_times, job_ok_for_period
@@ -299,7 +299,8 @@ def run_health_check(
 
 def health_now(paths: Paths, *, alerts: bool = True) -> list[dict[str, Any]]:
     """`utlys health`: judge every enabled source now, store the state, send the alerts due
-    (unless not `alerts`); one entry per source: source, health (ok / UNHEALTHY / -), detail."""
+    (unless not `alerts`); one entry per source: source, health (ok / UNHEALTHY / DEGRADED / -),
+    detail."""
     settings = load_ops_settings(paths.settings)
     ids = [s.id for s in load_sources(paths.sources).enabled()]
     db = open_db(paths.db)
@@ -308,10 +309,14 @@ def health_now(paths: Paths, *, alerts: bool = True) -> list[dict[str, Any]]:
         run_health_check(db, paths, settings, ids, now=now, alerts=alerts)
         verdicts = {source: assess(recent_runs(db, source, settings.health), settings.health)
                     for source in ids}  # fmt: skip
+        fills = {source: fill_verdict(db, source) for source in ids}
     finally:
         db.close()
     words = {True: "ok", False: "UNHEALTHY", None: "-"}
-    return [
-        {"source": source, "health": words[v.healthy], "detail": v.detail}
-        for source, v in verdicts.items()
-    ]
+    rows = []
+    for source, v in verdicts.items():
+        health, detail = words[v.healthy], v.detail
+        if v.healthy is not False and fills[source].degraded:  # failing is shown ahead
+            health, detail = "DEGRADED", fills[source].detail
+        rows.append({"source": source, "health": health, "detail": detail})
+    return rows

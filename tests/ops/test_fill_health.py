@@ -136,3 +136,21 @@ def test_a_source_that_recovers_from_failing_and_is_degraded_gets_both_alerts(db
         "utlys: källan esf verkar ha ändrat sina sidor",
         "utlys: källan esf fungerar igen",
     ]
+
+
+def test_the_health_command_shows_a_degraded_source_with_the_field(
+    tmp_path, db_path, write_settings
+):
+    from click.testing import CliRunner
+
+    from crawler.cli import cli
+
+    settings = write_settings(health={"alert_to": "s@example.se", "outbox": str(tmp_path / "out")})
+    for spec in ("ok10", "ok10", "ok10:dates=0"):
+        add_run(db_path, "esf", spec)
+    result = CliRunner().invoke(cli, ["health", "--db", str(db_path), "--settings", str(settings)])
+    assert result.exit_code == 0, result.output
+    [esf] = [line for line in result.output.splitlines() if line.startswith("esf ")]
+    assert "DEGRADED" in esf and "dates" in esf
+    amif = [line for line in result.output.splitlines() if line.startswith("amif ")]
+    assert amif and "DEGRADED" not in amif[0]

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from crawler.match.duplicates import CallGroups, groups_in_db, is_news
 from crawler.model import Call
 from crawler.model import as_list as json_list  # JSON text of a list column
 from crawler.normalize import safe_url
@@ -43,6 +44,8 @@ class Item:
     gone: bool = False
     previous_round: str | None = None  # the year of the round before, when this is a new round
     new_round: bool = False
+    # (label, url) of the same call's other pages: "Nyhet om utlysningen" (one call once)
+    related: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def round_text(self) -> str | None:
@@ -165,19 +168,22 @@ def digest_content(
     content = DigestContent(municipality, period, today, closing_days=closing_days)
     states = ("approved", "pending") if include_pending else ("approved",)
     told = told_snapshots(db, municipality, period)
-    all_matched = store.matched_call_ids(db, municipality)
-    rows = store.matched_calls(db, municipality, states)
+    groups = groups_in_db(db)
+    all_matched = {groups.primary(i) for i in store.matched_call_ids(db, municipality)}
+    rows = one_row_per_call(store.matched_calls(db, municipality, states), groups)
     horizon = today + timedelta(days=closing_days)
     for row in rows:
-        item = item_from_row(row, today)
+        item = item_from_row(row, today, groups)
         item.review = row["m_review"]
         item.reasons = json_list(row["m_reasons"])
         item.note = (row["m_note"] or "").strip() or None
         item.score = float(row["m_score"] or 0)
         now = _state(row)
         live = is_live(now, today)
-        if item.call.id in told:
-            item.changes = describe_changes(told[item.call.id], now, today)
+        same = (item.call.id, *(o.id for o in groups.others(item.call.id)))
+        told_as = [i for i in same if i in told]
+        if told_as:  # told before, perhaps as the news item of the same call
+            item.changes = describe_changes(told[told_as[0]], now, today)
             if item.changes:
                 content.changed.append(item)
         else:
@@ -197,10 +203,12 @@ def digest_content(
         db, other_since(db, municipality, period).isoformat(), max(end, today).isoformat()
     )
     for row in other_rows:
+        if row["id"] in groups.secondary_ids:
+            continue  # its call page speaks for it
         if row["id"] in all_matched or row["id"] in told or row["id"] in shown:
             continue
         if is_live(_state(row), today):
-            content.other.append(item_from_row(row, today))
+            content.other.append(item_from_row(row, today, groups))
     content.new.sort(key=_by_deadline)
     content.changed.sort(key=_by_deadline)
     content.closing.sort(key=_by_deadline)
@@ -281,16 +289,49 @@ def _state_before(
     return before
 
 
-def item_from_row(row: dict[str, Any], today: date) -> Item:
+def item_from_row(row: dict[str, Any], today: date, groups: CallGroups | None = None) -> Item:
     call = row_to_call(row)
+    url = safe_url(call.url)
     return Item(
         call=call,
-        url=safe_url(call.url),
+        url=url,
         today=today,
         gone=bool(row.get("gone")),
         previous_round=row.get("previous_round"),
         new_round=bool(row.get("previous_id")),
+        related=related_links(groups, call.id, url) if groups else [],
     )
+
+
+def one_row_per_call(rows: list[dict[str, Any]], groups: CallGroups) -> list[dict[str, Any]]:
+    """One matched row per call when a news item and its call page both matched: the call
+    page's row, else the reviewed or better one; a municipality is told a call once."""
+    best: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        key = groups.primary(row["id"])
+        rank = (row["id"] == key, row["m_review"] == "approved", float(row["m_score"] or 0))
+        kept = best.get(key)
+        if kept is None or rank > (
+            kept["id"] == key,
+            kept["m_review"] == "approved",
+            float(kept["m_score"] or 0),
+        ):
+            best[key] = row
+    return list(best.values())
+
+
+def related_links(groups: CallGroups, call_id: str, url: str | None) -> list[tuple[str, str]]:
+    """The other pages of the same call, as (Swedish label, safe url), without repeats."""
+    links: list[tuple[str, str]] = []
+    seen = {url}
+    for other in groups.others(call_id):
+        other_url = safe_url(other.url)
+        if other_url is None or other_url in seen:
+            continue
+        seen.add(other_url)
+        label = "Nyhet om utlysningen" if is_news(other) else "Samma utlysning på annan sida"
+        links.append((label, other_url))
+    return links
 
 
 def _state(row: dict[str, Any]) -> dict[str, Any]:

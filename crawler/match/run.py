@@ -12,8 +12,10 @@ from sqlite_utils import Database
 
 from crawler.config import Source
 from crawler.config.needs import Inventory
+from crawler.match.duplicates import calls_to_match
+from crawler.match.learning import explain, learn_from_db
 from crawler.match.score import Match, Matcher
-from crawler.store import load_calls, now_iso
+from crawler.store import now_iso
 from crawler.store.matches import (
     StoreResult,
     gone_call_ids,
@@ -48,11 +50,14 @@ def match_database(
     started = now or now_iso()
     last = None if all_calls else last_match_run(db)
     where, params = ("last_changed >= ?", [last]) if last else ("1", [])
-    calls = load_calls(db, where, params)
-    gone = gone_call_ids(db, where, params)
+    # One call once (crawler/match/duplicates.py): a news item is matched as its call page.
+    calls, settled = calls_to_match(db, where, params)
+    gone = gone_call_ids(db)
     matcher = Matcher(inventory, sources=sources)
+    learned = learn_from_db(db, matcher)  # the coordinator's reviews weigh the need's terms
     matches = matcher.match(calls, today=today, gone=gone)
-    stored = store_matches(db, matches, call_ids=[c.id for c in calls], now=started)
+    explain(matcher, learned, calls, matches)
+    stored = store_matches(db, matches, call_ids=settled, now=started)
     record_match_run(
         db,
         {

@@ -152,6 +152,18 @@ class Matcher:
             for need_id in municipality.needs:
                 self.need_counties[need_id].setdefault(municipality.county, []).append(index)
 
+    def reweigh(self, factors: Mapping[tuple[str, str], float]) -> None:
+        """Multiply concept weights by factors learned from the coordinator's review ((need id,
+        concept) -> factor, crawler/match/learning.py), replacing earlier factors: weights meet
+        the call only in `_evidence`, so the score follows with no other change."""
+        unweighed = {c: list(p) for c, p in self.postings.items()}
+        base = self.__dict__.setdefault("_unweighed", unweighed)
+        for concept, posts in base.items():
+            self.postings[concept] = [
+                (i, w * factors.get((self.profiles[i].need.id, concept), 1.0), a, g)
+                for i, w, a, g in posts
+            ]
+
     # -- reading calls -------------------------------------------------------------------
 
     def call_hits(self, call: Call) -> dict[str, tuple[float, str, str]]:

@@ -174,3 +174,15 @@ def matched_municipalities(db: Database) -> list[str]:
 def set_note(db: Database, match_id: int, text: str | None) -> None:
     with write_transaction(db):
         db.execute("update matches set note = ? where id = ?", [text, match_id])
+
+
+def past_deadlines(db: Database) -> dict[str, set[str]]:
+    """Each call's earlier deadlines (call id -> ISO dates), from ``call_changes``: one call seen
+    on two pages (crawler/match/duplicates.py) may still carry the deadline it had before."""
+    rows = db.execute_returning_dicts(
+        "select call_id, old from call_changes where field = 'deadline' and old is not null"
+    )
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        found.setdefault(row["call_id"], set()).add(row["old"])
+    return found

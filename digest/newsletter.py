@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from crawler.config import ConfigError, load_sources
 from crawler.config.needs import Inventory
+from crawler.match.duplicates import groups_in_db
 from crawler.store import digests as store
 from digest import ledger, swedish
 from digest.content import Item, is_live, item_from_row, json_list
@@ -66,18 +67,20 @@ def newsletter_content(
 ) -> NewsletterContent:
     start, end = swedish.parse_period(period)
     rows = store.calls_first_seen(db, start.isoformat(), end.isoformat())
+    groups = groups_in_db(db)  # a news item and its call's page are one call, as in digests
     grouped: dict[str, list[Item]] = {}
     for row in rows:
-        if is_live(row, today):
-            item = item_from_row(row, today)
+        if row["id"] not in groups.secondary_ids and is_live(row, today):
+            item = item_from_row(row, today, groups)
             grouped.setdefault(item.call.funder or row["source"], []).append(item)
     by_funder = [
         (funder, sorted(items, key=_deadline_key)) for funder, items in sorted(grouped.items())
     ]
     horizon = _add_months(today, 2)
     deadlines = [
-        item_from_row(row, today)
+        item_from_row(row, today, groups)
         for row in store.open_calls_due(db, today.isoformat(), horizon.isoformat())
+        if row["id"] not in groups.secondary_ids
     ]
     return NewsletterContent(
         period=period,

@@ -108,3 +108,15 @@ def test_a_call_matched_before_it_was_grouped_is_still_told_once(db, inventory, 
     add_match(db, "esf:2026/00412", "Växjö", "pending")
     content = digest_content(db, "Växjö", PERIOD, today=today, include_pending=True)
     assert [i.call.id for i in content.new + content.changed + content.other] == ["esf:2026/00412"]
+
+
+def test_the_newsletter_lists_a_news_item_and_its_call_page_once(db, inventory):
+    from digest.newsletter import newsletter_content
+
+    save_calls(db, "esf", [call_page("2026-11-26")], seen_at=MONTH2)
+    save_calls(db, "esf-nyheter", [news_item()], seen_at=MONTH2)
+    content = newsletter_content(db, inventory, PERIOD, today=date(2026, 11, 16))
+    listed = [i.call.id for _, items in content.by_funder for i in items]
+    assert listed == ["esf:2026/00412"]
+    assert content.by_funder[0][1][0].related == [("Nyhet om utlysningen", NEWS_URL)]
+    assert [i.call.id for i in content.deadlines] == ["esf:2026/00412"]

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import waitress.server
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
@@ -23,10 +23,19 @@ from werkzeug.wrappers import Response
 from crawler.config.settings import load_settings
 from crawler.normalize import safe_url
 from crawler.store import open_db
-from crawler.web import auth, calls_pages, common, public, review_page
+from crawler.web import (
+    auth,
+    calls_pages,
+    common,
+    public,
+    recipients_page,
+    review_page,
+    sending_page,
+    sources_page,
+)
 from crawler.web.password import require_password
-from digest.unsubscribe import derived_key, load_secret, unsubscribe_url
 from digest import swedish
+from digest.unsubscribe import derived_key, load_secret, unsubscribe_url
 
 __all__ = ["create_app", "make_server", "serve", "unsubscribe_url"]
 
@@ -78,6 +87,9 @@ def create_app(
     _templates(app)
     app.register_blueprint(calls_pages.bp)
     app.register_blueprint(review_page.bp)
+    app.register_blueprint(sending_page.bp)
+    app.register_blueprint(sources_page.bp)
+    app.register_blueprint(recipients_page.bp)
     app.register_blueprint(public.bp)
     auth.init_app(app)  # app-wide: the guard covers every route, also blueprints added later
     app.teardown_appcontext(common.close_db)
@@ -103,7 +115,9 @@ def _templates(app: Flask) -> None:
 
 
 def _headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    # A page that frames a digest preview of this app (Utskick) says so in ``g.frames``.
+    policy = CSP + "; frame-src 'self'" if g.get("frames") else CSP
+    response.headers.setdefault("Content-Security-Policy", policy)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     # Unsubscribe links carry a token: never hand them on to another site.

@@ -14,8 +14,8 @@ from flask import Blueprint, current_app, render_template, request
 
 from crawler.config import ConfigError
 from crawler.web import common
-from digest.unsubscribe import NEWSLETTER, list_key, verify_unsubscribe_token
 from digest import subscribers
+from digest.unsubscribe import NEWSLETTER, list_key, verify_unsubscribe_token
 
 bp = Blueprint("public", __name__)
 

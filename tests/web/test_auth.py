@@ -216,19 +216,19 @@ def test_a_blueprint_added_later_is_private_and_csrf_checked_without_doing_anyth
 
     later = Blueprint("later", __name__)
     changed: list[str] = []
-    later.add_url_rule("/utskick", "page", lambda: "Utskick")
+    later.add_url_rule("/senare", "page", lambda: "Utskick")
     later.add_url_rule(
-        "/utskick/skicka", "send", lambda: changed.append("sent") or "ok", methods=["POST"]
+        "/senare/skicka", "send", lambda: changed.append("sent") or "ok", methods=["POST"]
     )
     app.register_blueprint(later)
     anonymous = app.test_client()
-    assert anonymous.get("/utskick").status_code == 303
-    assert anonymous.post("/utskick/skicka").status_code == 403
+    assert anonymous.get("/senare").status_code == 303
+    assert anonymous.post("/senare/skicka").status_code == 403
     client = app.test_client()
     log_in(client)
-    assert client.get("/utskick").get_data(as_text=True) == "Utskick"
-    assert client.post("/utskick/skicka").status_code == 400
+    assert client.get("/senare").get_data(as_text=True) == "Utskick"
+    assert client.post("/senare/skicka").status_code == 400
     assert changed == []
     token = csrf_of(client.get("/").get_data(as_text=True))  # the logout form's token
-    assert client.post("/utskick/skicka", data={"csrf_token": token}).status_code == 200
+    assert client.post("/senare/skicka", data={"csrf_token": token}).status_code == 200
     assert changed == ["sent"]

@@ -155,6 +155,42 @@ def render_digest(
     )
 
 
+def preview_digest(
+    db: Database,
+    inventory: Inventory,
+    municipality: str,
+    period: str,
+    *,
+    options: DigestOptions,
+    today: date,
+) -> tuple[DigestContent, str, str]:
+    """One municipality's digest as it would be sent, for `utlys digest preview` and the web
+    app's Utskick page (one code path, so both show the same HTML); the footer names a preview
+    recipient instead of one address."""
+    content = digest_content(
+        db,
+        municipality,
+        period,
+        today=today,
+        include_pending=options.include_pending,
+        closing_days=options.closing_days,
+        other_limit=options.other_limit,
+    )
+    coordinator = inventory.coordinator
+    html, text = render_digest(
+        content,
+        inventory=inventory,
+        recipient="förhandsvisning",
+        unsubscribe=options.unsubscribe_link(
+            municipality,
+            "forhandsvisning@example.invalid",
+            coordinator.email if coordinator else None,
+        ),
+        pending_shown=options.include_pending,
+    )
+    return content, html, text  # fmt: skip
+
+
 def build_digests(
     db: Database,
     inventory: Inventory,

@@ -136,8 +136,7 @@ def digest_preview(
     as_text: bool,
 ) -> None:
     """Write one municipality's digest as HTML to open in a browser (records nothing)."""
-    from digest.content import digest_content
-    from digest.digests import render_digest
+    from digest.digests import preview_digest
     from digest.message import slug
 
     settings, where = _settings(settings_path)
@@ -146,24 +145,8 @@ def digest_preview(
     period = _period(period, day)
     inventory = load_needs(needs_path)
     name = inventory.municipality(municipality).name
-    content = digest_content(
-        open_existing_db(db_path),
-        name,
-        period,
-        today=day,
-        include_pending=options.include_pending,
-        closing_days=options.closing_days,
-        other_limit=options.other_limit,
-    )
-    coordinator = inventory.coordinator
-    html, text = render_digest(
-        content,
-        inventory=inventory,
-        recipient="förhandsvisning",
-        unsubscribe=options.unsubscribe_link(
-            name, "forhandsvisning@example.invalid", coordinator.email if coordinator else None
-        ),
-        pending_shown=options.include_pending,
+    content, html, text = preview_digest(
+        open_existing_db(db_path), inventory, name, period, options=options, today=day
     )
     if content.is_empty:
         click.echo(f"note: {name} has nothing new for {period}; no mail would be sent", err=True)

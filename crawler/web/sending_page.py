@@ -30,7 +30,7 @@ from crawler.store.queries import deliveries_of
 from crawler.web import common
 from digest import ledger, swedish
 from digest.content import digest_content
-from digest.digests import build_digests, render_digest
+from digest.digests import build_digests, preview_digest
 from digest.options import DigestOptions, digest_options, smtp_options, smtp_section
 from digest.subscribers import recipients
 from digest.transport import open_transport
@@ -239,18 +239,8 @@ def preview(period: str, name: str) -> Any:
         municipality = inv.municipality(name).name
     except ConfigError:
         abort(404)
-    content = _content(common.db(), municipality, period, setup.options)
-    coordinator = inv.coordinator
-    html, _text = render_digest(
-        content,
-        inventory=inv,
-        recipient="förhandsvisning",
-        unsubscribe=setup.options.unsubscribe_link(
-            municipality,
-            "forhandsvisning@example.invalid",
-            coordinator.email if coordinator else None,
-        ),
-        pending_shown=setup.options.include_pending,
+    _shown, html, _text = preview_digest(
+        common.db(), inv, municipality, period, options=setup.options, today=common.today()
     )
     return _framed(html)
 

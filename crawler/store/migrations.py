@@ -297,3 +297,16 @@ def m200_core_call_rounds(db: Database) -> None:
     db["calls"].add_column("previous_id", str)
     db["calls"].add_column("previous_round", str)
     db["calls"].create_index(["previous_id"])
+
+
+@migrations()
+def m210_web_review_undo(db: Database) -> None:
+    """The last review action of the web app, so "Ångra" can put back exactly the rows it
+    changed after a restart too: one row at most, with every changed match's state before and
+    after (``rows``, JSON), so an undo can see that a row was changed again since."""
+    # The row of the last action stays (``undone_at`` set once undone), so ids only grow and a
+    # form showing an older action can never undo a newer one.
+    db["review_undo"].create(
+        {"id": int, "action": str, "created_at": str, "rows": str, "undone_at": str},
+        pk="id",
+    )

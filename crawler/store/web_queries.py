@@ -17,20 +17,62 @@ _CARD_COLUMNS = (
     " c.target_groups, c.applicants, c.documents, c.published_on, c.first_seen, c.gone"
 )
 
+# A match's need ids as JSON that json_each can read (a malformed value reads as no need).
+_NEEDS = "case when json_valid(m.need_ids) then m.need_ids else '[]' end"
 
-def review_card_rows(db: Database, state: str | None = None) -> list[dict[str, Any]]:
-    """Every match (in ``state`` when given) with its whole call, soonest deadline first, a
-    call's municipalities together, best score first within a call."""
-    where, params = ("m.review = ?", [state]) if state else ("1", [])
+
+def review_card_rows(
+    db: Database,
+    state: str | None = None,
+    *,
+    municipality: str | None = None,
+    source: str | None = None,
+    need: str | None = None,
+    deadline_from: str | None = None,
+    deadline_to: str | None = None,
+) -> list[dict[str, Any]]:
+    """Every match (in ``state``, of ``municipality`` as stored, of calls from ``source``, for
+    ``need``, with a deadline from ``deadline_from`` to ``deadline_to``: each when given) with
+    its whole call, soonest deadline first, a call's municipalities together, best score first
+    within a call. A deadline bound leaves out calls without a deadline."""
+    where: list[str] = ["1"]
+    params: list[Any] = []
+    for clause, value in (
+        ("coalesce(m.review, 'pending') = ?", state),
+        ("m.municipality = ?", municipality),
+        ("c.source = ?", source),
+        (f"exists (select 1 from json_each({_NEEDS}) j where j.value = ?)", need),
+        ("c.deadline >= ?", deadline_from),
+        ("c.deadline <= ?", deadline_to),
+    ):
+        if value:
+            where.append(clause)
+            params.append(value)
     return db.execute_returning_dicts(
         "select m.id as match_id, m.municipality, m.score, m.need_ids, m.reasons, m.review,"
         " m.reason, m.note, m.reviewed_at, "
         + _CARD_COLUMNS
         + " from matches m join calls c on c.id = m.call_id where "
-        + where
+        + " and ".join(where)
         + " order by c.deadline is null, c.deadline, c.id, m.score desc, m.municipality",
         params,
     )
+
+
+def review_sources(db: Database) -> list[dict[str, Any]]:
+    """The sources (id and funder) of the calls that have matches, for the review filter."""
+    return db.execute_returning_dicts(
+        "select c.source, min(c.funder) as funder from calls c"
+        " where c.id in (select call_id from matches) group by c.source order by c.source"
+    )
+
+
+def review_need_ids(db: Database) -> list[str]:
+    """Every need id some match was made for."""
+    rows = db.execute_returning_dicts(
+        f"select distinct j.value as need from matches m, json_each({_NEEDS}) j order by 1"
+    )
+    return [str(row["need"]) for row in rows if row["need"]]
 
 
 def review_counts(db: Database) -> dict[str, int]:

@@ -3,12 +3,14 @@ call with its history and matches). Reading only."""
 
 from __future__ import annotations
 
+import io
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
 from crawler.model import STATUSES
+from crawler.ops.export import CALL_COLUMNS, ExportFilter, export_rows, write_csv, write_ics
 from crawler.store import queries, rounds, web_queries
 from crawler.web import common
 from crawler.web.cards import anchor_of, match_view
@@ -64,8 +66,9 @@ def overview() -> str:
     )
 
 
-@bp.get("/utlysningar")
-def calls() -> str:
+def _listed() -> tuple[str, str, bool, list[dict]]:
+    """The list's search text, status, whether gone calls are shown, and its rows: one reading
+    of the request for the page and for its exports, so an export is the list shown."""
     text = " ".join(request.args.get("q", "").split())[:200]
     include_gone = request.args.get("borttagna") == "1"
     status = request.args.get("status", "")
@@ -77,6 +80,12 @@ def calls() -> str:
     except sqlite3.OperationalError:  # text FTS cannot read even quoted, such as a lone '"'
         rows = []
         common.failed("Sökningen kunde inte tolkas; skriv ett eller flera ord.")
+    return text, status, include_gone, rows
+
+
+@bp.get("/utlysningar")
+def calls() -> str:
+    text, status, include_gone, rows = _listed()
     today = common.today()
     return render_template(
         "calls.html",
@@ -85,6 +94,34 @@ def calls() -> str:
         statuses=[(s, swedish.status_text(s)) for s in STATUSES],
         include_gone=include_gone,
         items=[item_from_row(row, today) for row in rows],
+    )
+
+
+@bp.get("/utlysningar.csv", defaults={"fmt": "csv"}, endpoint="export_csv")
+@bp.get("/utlysningar.ics", defaults={"fmt": "ics"}, endpoint="export_ics")
+def export(fmt: str) -> Response:
+    """The list as shown, as CSV for a Swedish Excel or as a calendar of deadlines, written by
+    the same writers as `utlys export` (formulas defused, only http(s) links)."""
+    _text, status, include_gone, rows = _listed()
+    order = [row["id"] for row in rows]
+    cleaned = {
+        row["id"]: row
+        for row in export_rows(
+            common.db(), "calls", ExportFilter(status=status or None, include_gone=include_gone)
+        )
+    }
+    listed = [cleaned[call_id] for call_id in order if call_id in cleaned]
+    out = io.StringIO()
+    if fmt == "csv":
+        write_csv(listed, out, CALL_COLUMNS, excel=True)
+        mimetype = "text/csv"
+    else:
+        write_ics(listed, out, now=datetime.combine(common.today(), time(12), common.STOCKHOLM))
+        mimetype = "text/calendar"
+    return Response(
+        out.getvalue(),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename=utlysningar.{fmt}"},
     )
 
 

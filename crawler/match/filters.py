@@ -21,8 +21,10 @@ from crawler.model import Call
 from crawler.normalize import ellipsize, regions
 from crawler.normalize.applicants import (
     applicant_kinds,
+    applicant_regions,
     applicants_text,
     municipality_may_apply,
+    without_application,
 )
 
 # "Endast Polismyndigheten", "riktar sig endast till Länsstyrelsen Västra Götaland",
@@ -68,16 +70,18 @@ def call_gate(
     """What the filters need to know about a call. ``known_members`` (source id ->
     casefolded member names) saves looking through the inventory for every call."""
     source = (sources or {}).get(call.source)
-    call_regions = tuple(call.regions) or (source.regions if source else ())
+    who = applicants_text(call.applicants, call.summary)
+    listed = tuple(call.regions) or tuple(source.regions if source else ())
+    call_regions = applicant_regions(who, listed)  # "Kommuner i Dalarnas län" narrows a list
     members = _members(call, inventory, source, known_members)
     members_source: str | None = call.funder or call.source
     if members is None:
         members, members_source = _listed_municipalities(call), None
-    who = applicants_text(call.applicants, call.summary)
     # A partner role may be in either text ("Kommuner kan vara medsökande" in the summary).
     may_apply = municipality_may_apply(applicant_kinds(who), f"{who} {call.summary or ''}")
+    unsought = without_application(f"{who} {call.summary or ''}")
     return CallGate(
-        closed=_closed_reason(call, today, gone) or _applicant_reason(who, may_apply),
+        closed=_closed_reason(call, today, gone) or _applicant_reason(who, may_apply, unsought),
         regions=call_regions,
         reserved_for=reserved_for(call),
         members=members,
@@ -111,7 +115,10 @@ def member_reason(gate: CallGate, municipality: Municipality) -> str | None:
     return None
 
 
-def _applicant_reason(who: str, may_apply: bool | None) -> str | None:
+def _applicant_reason(who: str, may_apply: bool | None, unsought: bool = False) -> str | None:
+    """Money paid out without an application is news, not a call: there is nothing to send."""
+    if unsought:
+        return "ingen ansökan: medlen betalas ut utan att kommunen söker"
     if may_apply is False:
         return f"kommuner kan inte söka (sökande: {_short(who)})"
     return None

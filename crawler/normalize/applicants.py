@@ -6,15 +6,25 @@ for associations fits a municipality's need by topic and is still no use to it. 
 read as kinds (kommun, region, ideell organisation, företag, forskningsorganisation, myndighet,
 privatperson) plus "offentlig" and "alla" for the umbrella terms that include municipalities.
 Text that names no known kind gives an empty set: unclear, which is not the same as "not you".
+
+Three shapes say "not you" without naming another kind: money paid out without any application
+("Ingen ansökan – betalas ut automatiskt"), a kind that is excluded ("fristående från offentlig
+verksamhet", "inte offentlig sektor"), and a lone "Organisationer": agencies that fund both
+write "huvudmän" for the public side and "organisationer" for the rest (Skolverket), so the bare
+word is the rest; listed with other kinds ("Organisationer och företag") it means any.
 """
 
 from __future__ import annotations
 
 import re
 
+from crawler.normalize.regions import NATIONAL, normalize_region, region_covers
+
 KOMMUN = "kommun"
 OFFENTLIG = "offentlig aktör"
 ALLA = "alla organisationer"
+ORGANISATION = "organisation"  # a lone "Organisationer": not a public body (see above)
+NO_APPLICATION = "ingen ansökan"  # paid out without an application: nothing to apply for
 # The kinds a municipality belongs to: any of them in a call's applicants lets it apply.
 MUNICIPAL = frozenset({KOMMUN, OFFENTLIG, ALLA})
 
@@ -30,27 +40,33 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"medlemskommuner\w*|samordningsförbund\w*|(?:för)?skolor(?:na)?|"
             r"stadsdels\w*|förvaltning\w*)",
         ),
-        ("region", _W + r"regioner(?:na)?\b|" + _W + r"regionala\s+aktörer"),
+        (
+            "region",
+            _W + r"regioner(?:na)?\b|" + _W + r"regionala\s+(?:aktörer|energikontor)",
+        ),
         (
             OFFENTLIG,
-            _W
-            + r"offentlig\w*\s+(?:aktör|organisation|sektor|verksamhet|förvaltning|och\s+privat)",
+            _W + r"(?:offentligrättslig\w*|offentlig\w*(?:(?:,|\s+och|\s+eller)\s+[\wåäö-]+){0,2}"
+            r"\s+(?:aktör|organisation|sektor|verksamhet|förvaltning|och\s+privat))",
         ),
         # Organisations in general ("Organisationer och företag") include a municipality.
         (
             ALLA,
-            _W + r"(?:alla\s+(?:typer\s+av\s+)?organisationer|juridiska\s+personer|"
-            r"(?:^|\boch\s+|\beller\s+|,\s*)organisationer\b)",
+            _W + r"(?:(?:alla|de\s+flesta|samtliga|olika)\s+(?:typer\s+av\s+|slags\s+)?"
+            r"(?:företag\s*/\s*)?organisationer|juridisk(?:a)?\s+person(?:er)?|organisationsnummer|"
+            r"(?:\boch\s+|\beller\s+|,\s*)organisationer\b|^\s*organisationer\b(?!\s*\.?\s*$))",
         ),
+        (ORGANISATION, r"^\s*organisationer\s*\.?\s*$"),
         (
             "ideell organisation",
             _W + r"(?:ideell\w*|idéburn\w*|föreningar\w*|civilsamhälle\w*|trossamfund\w*|"
-            r"stiftelser\w*|barn-\s+och\s+ungdomsorganisationer|ungdomsorganisationer)",
+            r"stiftelser\w*|barn-\s+och\s+ungdomsorganisationer|ungdomsorganisationer|"
+            r"distriktsorganisation\w*|intresseorganisation\w*|riksorganisation\w*|riksförbund\w*)",
         ),
         ("företag", _W + r"(?:företag\w*|näringsliv\w*|privata\s+aktörer)"),
         (
             "forskningsorganisation",
-            _W + r"(?:forskare|forskargrupper|forskningsorganisation\w*|lärosäte\w*|"
+            _W + r"(?:forskare|forskargrupper|forskningsorganisation\w*|lärosäte\w*|disputerad\w*|"
             r"universitet\w*|högskol\w*)",
         ),
         ("myndighet", _W + r"(?:myndighet(?:er|erna)|statliga\s+myndigheter)\b"),
@@ -62,6 +78,22 @@ _PARTNER = re.compile(
     r"(?:samverkan|samverkar|samarbete|samarbetar|tillsammans|partnerskap)\s+med\s+"
     r"(?:en\s+|sin\s+|den\s+)?(?:kommun|offentlig)|"
     r"kommun\w*\s+(?:kan|får)\s+(?:vara|delta)|kommun\w*\s+som\s+(?:med|samverkans)\w*",
+    re.IGNORECASE,
+)
+# A kind named only to be left out: "fristående från offentlig verksamhet", "inte offentlig
+# sektor", "ej kommuner", "Kommuner kan inte söka".
+_EXCLUDED = re.compile(
+    r"(?:\binte|\bej|\bicke|\butom|\bförutom|fristående\s+från|oberoende\s+av)\s+"
+    r"(?:för\s+|till\s+|av\s+|den\s+|de\s+)?(?:offentlig\w*(?:\s+[\wåäö]+)?|kommun\w*|region\w*)|"
+    r"(?:offentlig\w*\s+[\wåäö]+|kommun\w*|region\w*)(?:\s+(?:och|eller)\s+[\wåäö]+)*"
+    r"\s+(?:kan|får)\s+inte\s+söka",
+    re.IGNORECASE,
+)
+# Money a municipality gets without applying: an "applicants" text that says so, or a summary.
+_NO_APPLICATION = re.compile(
+    r"\bingen\s+ansökan\b|\bsöks\s+inte\b(?!\s+av)|\bbehöver\s+inte\s+(?:sökas|ansöka|söka)\b|"
+    r"\b(?:betalas|fördelas)\s+ut\s+automatiskt|\bautomatiskt\s+(?:ut)?betala|"
+    r"\bbetalas\s+automatiskt|\butan\s+(?:föregående\s+)?ansökan\b",
     re.IGNORECASE,
 )
 # Sentences of a summary that say who applies (not whom the money is for).
@@ -79,7 +111,36 @@ def applicant_kinds(text: str | None) -> frozenset[str]:
     """The kinds of organisation a text says may apply; empty when it names none."""
     # A partner ("i samverkan med en kommun") is not an applicant; a proper name is not a kind.
     text = _PARTNER.sub(" ", _PROPER_NAMES.sub(" ", text or ""))
+    if _NO_APPLICATION.search(text):
+        return frozenset({NO_APPLICATION})
+    text = _EXCLUDED.sub(" ", text)
     return frozenset(kind for kind, pattern in _KIND_PATTERNS if pattern.search(text))
+
+
+# "Kommuner i Dalarnas län", "kommunerna inom Region Kalmar län": a county's municipalities only.
+_COUNTY_MUNICIPALITIES = re.compile(
+    r"(?i:kommun)\w*(?:\s+(?:och|eller)\s+[\wåäö]+)?\s+(?:i|inom)\s+"
+    r"(?P<area>(?:Region\s+)?[A-ZÅÄÖ][\wåäö]+(?:\s+[A-ZÅÄÖ][\wåäö]+)?(?:\s+län)?)",
+)
+
+
+def applicant_regions(text: str | None, regions: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The counties whose municipalities alone may apply, when the applicants text narrows a
+    national (or wider) call to them; else ``regions`` unchanged. A listing often files such a
+    call under "Nationell" although only one county's municipalities may apply."""
+    named = []
+    for found in _COUNTY_MUNICIPALITIES.finditer(text or ""):
+        area = normalize_region(found.group("area"))
+        if area and area != NATIONAL and area not in named:
+            named.append(area)
+    if named and all(region_covers(regions, area) for area in named):
+        return tuple(named)
+    return regions
+
+
+def without_application(text: str | None) -> bool:
+    """Whether a text says the money is paid out with no application ("söks inte")."""
+    return bool(_NO_APPLICATION.search(text or ""))
 
 
 def applicants_text(applicants: str | None, summary: str | None) -> str:
@@ -92,6 +153,8 @@ def applicants_text(applicants: str | None, summary: str | None) -> str:
 def municipality_may_apply(kinds: frozenset[str], text: str | None) -> bool | None:
     """True when a municipality may apply or be a partner, False when the text names only other
     kinds, None when it names no kind at all (unclear)."""
+    if NO_APPLICATION in kinds:
+        return False
     if kinds & MUNICIPAL or _PARTNER.search(text or ""):
         return True
     return False if kinds else None

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.normalize.applicants import applicant_kinds, applicants_text, municipality_may_apply
+from crawler.normalize.applicants import (
+    applicant_kinds,
+    applicant_regions,
+    applicants_text,
+    municipality_may_apply,
+    without_application,
+)
 
 
 @pytest.mark.parametrize(
@@ -34,6 +40,55 @@ from crawler.normalize.applicants import applicant_kinds, applicants_text, munic
         ("Organisationer och företag", {"alla organisationer", "företag"}, True),
         ("Civilsamhällets organisationer", {"ideell organisation"}, False),
         ("Föreningar som samverkar med kommunen", {"ideell organisation"}, True),
+        # A kind named only to be left out is not an applicant.
+        (
+            "Sociala företag som är fristående från offentlig verksamhet",
+            {"företag"},
+            False,
+        ),
+        ("Ideella föreningar, dock inte offentlig sektor", {"ideell organisation"}, False),
+        ("Stiftelser och föreningar; kommuner kan inte söka", {"ideell organisation"}, False),
+        # A lone "Organisationer" is the non-public side; listed with others it means any.
+        ("Organisationer", {"organisation"}, False),
+        (
+            "Organisationer, myndigheter och företag",
+            {"alla organisationer", "myndighet", "företag"},
+            True,
+        ),
+        (
+            "De flesta typer av organisationer, från föreningar till myndigheter",
+            {"alla organisationer", "ideell organisation", "myndighet"},
+            True,
+        ),
+        (
+            "Alla företag/organisationer med ett svenskt organisationsnummer",
+            {"alla organisationer", "företag"},
+            True,
+        ),
+        (
+            "Juridisk person, privat- eller offentligrättslig",
+            {"alla organisationer", "offentlig aktör"},
+            True,
+        ),
+        (
+            "Organisationer i privat, offentlig eller idéburen sektor",
+            {"alla organisationer", "offentlig aktör"},
+            True,
+        ),
+        ("Alla organisationer som arbetar med att förebygga brott", {"alla organisationer"}, True),
+        ("Länsförbund och distriktsorganisationer för pensionärer", {"ideell organisation"}, False),
+        ("Regionala energikontor", {"region"}, False),
+        (
+            "Huvudsökande ska vara disputerad och anställd vid ett lärosäte",
+            {"forskningsorganisation"},
+            False,
+        ),
+        # Money paid out with no application is nothing a municipality can apply for.
+        (
+            "Ingen ansökan behövs: medlen fördelas ut automatiskt till kommunerna",
+            {"ingen ansökan"},
+            False,
+        ),
     ],
 )
 def test_applicant_texts_read_as_kinds(text, kinds, may):
@@ -48,3 +103,27 @@ def test_the_summary_answers_when_the_page_has_no_applicants_field():
     assert applicants_text("Kommuner", summary) == "Kommuner"
     # Whom the money is for is not who applies.
     assert applicants_text(None, "Utlysningen riktar sig till unga som varken arbetar.") == ""
+
+
+def test_money_paid_without_an_application_is_recognised_in_any_text():
+    assert without_application("Bidraget betalas ut automatiskt till alla kommuner.")
+    assert without_application("Medlen söks inte, de ingår i det generella statsbidraget.")
+    # Who applies instead of whom is not "no application".
+    assert not without_application("Bidraget söks inte av skolorna utan av huvudmannen.")
+    assert not without_application("Ansökan görs senast 1 mars; bidraget betalas ut i maj.")
+
+
+@pytest.mark.parametrize(
+    ("text", "listed", "regions"),
+    [
+        ("Kommuner och kommunalförbund i Gävleborgs län", ("Nationell",), ("Gävleborg",)),
+        ("Kommunerna inom Region Västerbottens län", (), ("Västerbotten",)),
+        ("Kommuner i Skåne län", ("Skåne",), ("Skåne",)),
+        # A county outside the call's own areas is not a narrowing: keep what the call says.
+        ("Kommuner i Skåne län", ("Norra Mellansverige",), ("Norra Mellansverige",)),
+        ("Kommuner och regioner i hela landet", ("Nationell",), ("Nationell",)),
+        ("Ideella föreningar i Uppsala län", ("Nationell",), ("Nationell",)),
+    ],
+)
+def test_applicants_of_one_county_narrow_a_wider_call_to_it(text, listed, regions):
+    assert applicant_regions(text, listed) == regions

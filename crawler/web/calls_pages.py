@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import sqlite3
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, Response, abort, render_template, request
 
 from crawler.model import STATUSES
+from crawler.normalize.regions import region_covers
 from crawler.ops.export import CALL_COLUMNS, ExportFilter, export_rows, write_csv, write_ics
 from crawler.store import queries, rounds, web_queries
 from crawler.web import common
@@ -66,34 +68,90 @@ def overview() -> str:
     )
 
 
-def _listed() -> tuple[str, str, bool, list[dict]]:
-    """The list's search text, status, whether gone calls are shown, and its rows: one reading
-    of the request for the page and for its exports, so an export is the list shown."""
-    text = " ".join(request.args.get("q", "").split())[:200]
-    include_gone = request.args.get("borttagna") == "1"
-    status = request.args.get("status", "")
-    status = status if status in STATUSES else ""
+@dataclass
+class Listing:
+    """One reading of the list's request, for the page and for its exports, so that an export is
+    the list shown: the choices made and the rows they leave."""
+
+    q: str = ""
+    status: str = ""
+    include_gone: bool = False
+    funder: str = ""
+    county: str = ""
+    start: date | None = None
+    end: date | None = None
+    funders: list[str] = field(default_factory=list)
+    counties: list[str] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+
+
+def _day(name: str) -> date | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        common.failed(f"Datumet ”{value[:20]}” kunde inte läsas; skriv det som 2026-12-31.")
+        return None
+
+
+def _listed() -> Listing:
+    args = request.args
+    status = args.get("status", "")
+    listing = Listing(
+        q=" ".join(args.get("q", "").split())[:200],
+        status=status if status in STATUSES else "",
+        include_gone=args.get("borttagna") == "1",
+        funder=args.get("finansiar", "").strip(),
+        county=args.get("lan", "").strip(),
+        start=_day("fran"),
+        end=_day("till"),
+    )
     try:
         rows = queries.query_calls(
-            common.db(), search=text, status=status or None, include_gone=include_gone
+            common.db(),
+            search=listing.q,
+            status=listing.status or None,
+            include_gone=listing.include_gone,
         )
     except sqlite3.OperationalError:  # text FTS cannot read even quoted, such as a lone '"'
         rows = []
         common.failed("Sökningen kunde inte tolkas; skriv ett eller flera ord.")
-    return text, status, include_gone, rows
+    listing.funders = sorted({row["funder"] for row in rows if row.get("funder")})
+    inv = common.inventory()
+    listing.counties = sorted({m.county for m in inv.municipalities}) if inv else []
+    listing.rows = [row for row in rows if _chosen(row, listing)]
+    return listing
+
+
+def _chosen(row: dict, listing: Listing) -> bool:
+    """Funder, county (a call for the county, its ESF region or the whole country, or one that
+    names no area) and deadline range; a range leaves out calls without a deadline."""
+    if listing.funder and row.get("funder") != listing.funder:
+        return False
+    if listing.county and not region_covers(row.get("regions") or [], listing.county):
+        return False
+    if listing.start or listing.end:
+        deadline = (row.get("deadline") or "")[:10]
+        if not deadline:
+            return False
+        if listing.start and deadline < listing.start.isoformat():
+            return False
+        if listing.end and deadline > listing.end.isoformat():
+            return False
+    return True
 
 
 @bp.get("/utlysningar")
 def calls() -> str:
-    text, status, include_gone, rows = _listed()
+    listing = _listed()
     today = common.today()
     return render_template(
         "calls.html",
-        q=text,
-        status=status,
+        listing=listing,
         statuses=[(s, swedish.status_text(s)) for s in STATUSES],
-        include_gone=include_gone,
-        items=[item_from_row(row, today) for row in rows],
+        items=[item_from_row(row, today) for row in listing.rows],
     )
 
 
@@ -102,12 +160,14 @@ def calls() -> str:
 def export(fmt: str) -> Response:
     """The list as shown, as CSV for a Swedish Excel or as a calendar of deadlines, written by
     the same writers as `utlys export` (formulas defused, only http(s) links)."""
-    _text, status, include_gone, rows = _listed()
-    order = [row["id"] for row in rows]
+    listing = _listed()
+    order = [row["id"] for row in listing.rows]
     cleaned = {
         row["id"]: row
         for row in export_rows(
-            common.db(), "calls", ExportFilter(status=status or None, include_gone=include_gone)
+            common.db(),
+            "calls",
+            ExportFilter(status=listing.status or None, include_gone=listing.include_gone),
         )
     }
     listed = [cleaned[call_id] for call_id in order if call_id in cleaned]

@@ -92,3 +92,41 @@ def test_the_list_of_calls_filters_by_status(client, db_path):
     page = client.get("/utlysningar?status=planned").get_data(as_text=True)
     assert "Planerad</a>" in page and "Utlysning 1" not in page
     assert '<option value="planned" selected>Planerad</option>' in page
+
+
+def _listed_titles(client, query: str) -> list[str]:
+    import re
+
+    page = client.get(f"/utlysningar?{query}").get_data(as_text=True)
+    return re.findall(r'<a href="[^"]*">([^<]+)</a>\s*<span class="liten">', page)
+
+
+def test_the_list_filters_by_funder_county_and_deadline_range_and_exports_the_same(client, db_path):
+    db = open_db(db_path)
+    save_calls(
+        db,
+        "tillvaxtverket",
+        [
+            make_call(20, id="tvv:20", source="tillvaxtverket", funder="Tillväxtverket",
+                      title="Skåne bara", regions=["Skåne"], deadline="2027-01-15"),
+            make_call(21, id="tvv:21", source="tillvaxtverket", funder="Tillväxtverket",
+                      title="Hela landet", regions=["Nationell"], deadline="2027-03-01"),
+        ],
+    )  # fmt: skip
+    db.close()
+    assert _listed_titles(client, "finansiar=Tillv%C3%A4xtverket") == ["Skåne bara", "Hela landet"]
+    # Kronoberg: its own ESF region (esf:1) and the whole country, not Skåne; esf:2 names the
+    # same region
+    kronoberg = _listed_titles(client, "lan=Kronoberg")
+    assert "Skåne bara" not in kronoberg and "Hela landet" in kronoberg
+    assert "Utlysning 1 för långtidsarbetslösa" in kronoberg
+    # a deadline range leaves out calls without a deadline ("Unga till studier")
+    assert _listed_titles(client, "fran=2027-01-01&till=2027-02-01") == ["Skåne bara"]
+    csv = client.get("/utlysningar.csv?fran=2027-01-01&till=2027-02-01").get_data(as_text=True)
+    assert "Skåne bara" in csv and "Hela landet" not in csv and "Utlysning 1" not in csv
+
+
+def test_a_bad_date_in_the_filter_is_said_in_swedish_and_ignored(client):
+    page = client.get("/utlysningar?fran=2027-13-01").get_data(as_text=True)
+    assert "Datumet ”2027-13-01” kunde inte läsas" in page
+    assert "Utlysning 1 för långtidsarbetslösa" in page

@@ -14,7 +14,8 @@ from sqlite_utils import Database
 _CARD_COLUMNS = (
     "c.id as call_id, c.source, c.funder, c.title, c.url, c.programme, c.summary, c.status,"
     " c.opens_on, c.deadline, c.deadline_time, c.budget_sek, c.cofinancing, c.regions,"
-    " c.target_groups, c.applicants, c.documents, c.published_on, c.first_seen, c.gone"
+    " c.target_groups, c.applicants, c.documents, c.published_on, c.first_seen, c.gone,"
+    " c.previous_id, c.previous_round"
 )
 
 # A match's need ids as JSON that json_each can read (a malformed value reads as no need).

@@ -20,9 +20,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
+# Every labelled set in the repository: eval/ and each eval/<set>/ with a labels.yaml.
 eval: $(STAMP)
 	$(PY) -m crawler.match.evaluation
-	$(PY) -m crawler.match.evaluation --dir eval/blind
+	@for d in eval/*/; do test -f $$d/labels.yaml || continue; echo "== $$d"; \
+	  $(PY) -m crawler.match.evaluation --dir $$d || exit 1; done
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check crawler spiders digest tests bench

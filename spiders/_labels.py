@@ -229,6 +229,45 @@ def _label_lines(lines: list[Line], wanted: dict[str, str], found: dict[str, str
             found.setdefault(name, clean_text(m[2]))
 
 
+def line_values(
+    lines: Sequence[str], labels: Mapping[str, Sequence[str]] | Iterable[str]
+) -> dict[str, str]:
+    """Label values from a run of lines: a label alone on its line takes the next line (what
+    a ``<dt>``/``<dd>`` pair or a ``<th>``/``<td>`` row becomes as lines), else "Label: value".
+    For records that stand one after another with no element of their own."""
+    wanted = _aliases(labels)
+    found: dict[str, str] = {}
+    for i, text in enumerate(lines):
+        name = wanted.get(label_key(text))
+        if name and i + 1 < len(lines) and label_key(lines[i + 1]) not in wanted:
+            found.setdefault(name, clean_text(lines[i + 1]))
+    _label_lines([Line(t, "p") for t in lines], wanted, found)
+    return found
+
+
+def heading_blocks(root: etree._Element) -> list[tuple[str, str]]:
+    """(heading, the text under it up to the next heading) for every heading, real or bold."""
+    return [
+        (element_text(el), _section_after(el))
+        for el in root.iter()
+        if tag_of(el)
+        and is_heading_like(el)
+        and not any(is_boilerplate(a) for a in (el, *el.iterancestors()))
+    ]
+
+
+def heading_texts(root: etree._Element) -> set[str]:
+    """The texts of the page's headings, real ones and blocks that are bold all through
+    (``<p class="h2"><strong>…</strong></p>``), so that line readers can tell them."""
+    return {
+        element_text(el)
+        for el in root.iter()
+        if tag_of(el)
+        and is_heading_like(el)
+        and not any(is_boilerplate(a) for a in (el, *el.iterancestors()))
+    }
+
+
 # --------------------------------------------------------------------------------------------
 # Tables and sections of repeated records
 # --------------------------------------------------------------------------------------------

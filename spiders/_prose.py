@@ -25,6 +25,11 @@ STATUS_WORD = re.compile(
     r"året runt",
     re.I,
 )
+# What a sentence without dates must name for its status word to be the call's: "E-tjänsten
+# är öppen dygnet runt" and "Telefonen är öppen måndag–fredag" say nothing about the call.
+APPLICATION = re.compile(
+    r"(?<![\wåäö])(?:an)?sök|utlys|bidrag|stöd|omgång|period|medel|program|projekt", re.I
+)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])")
 NEXT_ROUND = re.compile(r"\bnästa\b", re.IGNORECASE)
 
@@ -50,6 +55,8 @@ def prose_status(
             info = parse_status(sentence, today=today, reference=reference) if cued else None
             if info is None or not (info.opens_on or info.deadline or STATUS_WORD.search(sentence)):
                 continue  # "unga från 13 år" is no opening day
+            if not (info.opens_on or info.deadline or APPLICATION.search(sentence)):
+                continue  # "Växeln är öppen vardagar": not the call
             if status in (None, "unknown"):
                 status = info.status
             closed = closed or info.status == "closed"

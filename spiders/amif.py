@@ -4,7 +4,10 @@ Migrationsverket, not ESF-rådet, manages AMIF. The real plan page gives each ca
 (its name, sometimes with a rate: "…, 75%"), a sub-line ("Specifikt mål 1-2, december 2021")
 and a small two-column table of label/value pairs: Tillgängliga medel ("Ca 120 MSEK"),
 Finansieringsalternativ, Stöd från AMIF ("75-90 %"), Öppnar, Stänger, Projektstart (later
-"Tidigast projektstart"). The title is that heading, never a cell. Older plans put all calls in
+"Tidigast projektstart"). The title is that heading, never a cell. Such a call is read as
+lines, whatever its markup (a label/value table, a ``<dl>``, ``<strong>Label:</strong>`` lines):
+a call starts at a heading, a bold line, or the line above its "Specifikt mål" sub-line, and a
+label alone on its line takes the next line as its value. Older plans put all calls in
 one table (labels in a header row or a first column); "Aktuell utlysning" pages give a block
 per call under its heading. Calls reserved for Migrationsverket, Polisen or Kriminalvården
 stand in the same list and only prose says so: they get those authorities as applicants. A
@@ -14,6 +17,7 @@ month-only "Stänger: Maj 2027" is no deadline (it stays in the summary). A call
 
 import re
 from collections.abc import Iterator
+from copy import deepcopy
 from typing import Any
 
 from lxml import etree
@@ -27,12 +31,13 @@ from crawler.normalize import (
     parse_date,
     parse_percent,
     parse_time,
+    safe_url,
     status_from_dates,
 )
 from spiders._base import CallSpider, first
-from spiders._labels import label_values, sections, table_records
+from spiders._labels import heading_texts, label_key, line_values, table_records
 from spiders._links import pdf_links
-from spiders._page import content_root, element_text, text_lines
+from spiders._page import content_root, element_text, is_chrome_text, tag_of, text_lines
 
 LABELS = {
     "title": ["Utlysning", "Utlysningens namn", "Namn"],
@@ -45,6 +50,7 @@ LABELS = {
     "dnr": ["Diarienummer"],
 }
 FACTS = ("budget", "rate", "opens_on", "deadline", "kind")
+_KEYS = {label_key(a) for aliases in LABELS.values() for a in aliases}
 RATE_IN_TITLE = re.compile(r",?\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?\s*%\s*$")
 SUB_LINE = re.compile(r"^Specifikt mål\b", re.IGNORECASE)
 # "Utlysningen riktar sig endast till Migrationsverket", "kan bara sökas av Polismyndigheten"
@@ -63,33 +69,25 @@ class AmifSpider(CallSpider):
     def parse_listing(self, response: TextResponse) -> Iterator[Call]:
         root = content_root(response)
         context = self.status_info(self.page_title(response))
-        prose_of = {
-            clean_text(s.title): [t.text for t in text_lines(_without_tables(s.as_element(), True))]
-            for s in sections(root, ("h2", "h3", "h4"))
-        }
-        found = False
-        for table in root.iter("table"):
-            for record in table_records(table, LABELS):
-                if sum(1 for k in FACTS if record.get(k)) >= 2:
-                    found = True
-                    heading = _heading_before(table)
-                    own = record.get("title") or record["_first"]
-                    facts = [v for k, v in record.items() if not k.startswith("_")]
-                    if not record.get("title") and own in facts:
-                        own = heading  # a label/value table: its name is the heading above
-                    row = record["_row"]
-                    link = row.xpath(".//a/@href") if row is not None else []
-                    lines = prose_of.get(own, [])
-                    yield self._call(response, own, record, lines, context, link[:1], [])
-        blocks = [(s.title, _without_tables(s.as_element(), found)) for s in sections(root)]
-        if not found and not any(_facts(el) for _, el in blocks):
-            blocks = [(self.page_title(response), root)]
-        for heading, element in blocks:
-            values = _facts(element)
-            if values:
-                lines = [t.text for t in text_lines(element)]
-                title = values.get("title") or heading
-                docs = pdf_links(response, element)
+        lines_root = deepcopy(root)  # the page without the tables read as one call per row
+        copies = list(lines_root.iter("table"))
+        for index, table in enumerate(list(root.iter("table"))):
+            if _is_pair_table(table):
+                continue  # one call's labels and values: read with the lines below
+            records = [r for r in table_records(table, LABELS) if _fact_count(r) >= 2]
+            for record in records:
+                own = record.get("title") or record["_first"]
+                row = record["_row"]
+                link = row.xpath(".//a/@href") if row is not None else []
+                yield self._call(response, own, record, [], context, link[:1], [])
+            if records:
+                copies[index].getparent().remove(copies[index])
+        documents = _pdf_anchors(response, lines_root)
+        for title, lines in _blocks(lines_root, self.page_title(response)):
+            values = line_values(lines, LABELS)
+            if _fact_count(values) >= 2:
+                docs = [url for url, text in documents if any(text in t for t in lines)]
+                title = values.get("title") or title
                 yield self._call(response, title, values, lines, context, [], docs)
 
     def _call(
@@ -140,19 +138,41 @@ class AmifSpider(CallSpider):
         )
 
 
-def _heading_before(table: etree._Element) -> str:
-    """The nearest heading above a table: the call's name on the real plan page."""
-    found = table.xpath("preceding::*[self::h2 or self::h3 or self::h4 or self::h1][1]")
-    return clean_text(element_text(found[-1])) if found else ""
+def _fact_count(values: dict[str, Any]) -> int:
+    return sum(1 for k in FACTS if values.get(k))
 
 
-def _facts(element: etree._Element) -> dict[str, str]:
-    values = label_values(element, LABELS)
-    return values if sum(1 for k in FACTS if values.get(k)) >= 2 else {}
+def _is_pair_table(table: etree._Element) -> bool:
+    """A small table of one call: every row a label cell and its value."""
+    rows = [[c for c in r if tag_of(c) in ("td", "th")] for r in table.iter("tr")]
+    rows = [r for r in rows if r]
+    labelled = sum(1 for r in rows if len(r) == 2 and label_key(element_text(r[0])) in _KEYS)
+    return bool(rows) and all(len(r) <= 2 for r in rows) and labelled >= 2
 
 
-def _without_tables(element: etree._Element, drop: bool) -> etree._Element:
-    """A section's copy without the tables already read as records."""
-    for table in list(element.iter("table")) if drop else ():
-        table.getparent().remove(table)
-    return element
+def _blocks(root: etree._Element, page_title: str) -> Iterator[tuple[str, list[str]]]:
+    """The page as (name, lines) blocks: a block starts at a heading (a real one or a bold
+    line) or at the line above a sub-line "Specifikt mål …", whatever the markup around."""
+    heads = heading_texts(root)
+    lines = [t.text for t in text_lines(root) if not is_chrome_text(t.text)]
+    tags = {t.text: t.is_heading for t in text_lines(root)}
+    name, block = page_title, []
+    for i, text in enumerate(lines):
+        sub_next = i + 1 < len(lines) and SUB_LINE.match(lines[i + 1])
+        if not SUB_LINE.match(text) and (tags.get(text) or text in heads or sub_next):
+            yield name, block
+            name, block = text, []
+        else:
+            block.append(text)
+    yield name, block
+
+
+def _pdf_anchors(response: TextResponse, root: etree._Element) -> list[tuple[str, str]]:
+    """(URL, link text) of the PDF links, to give each call the documents in its block."""
+    urls = set(pdf_links(response, root))
+    out = []
+    for a in root.iter("a"):
+        url = safe_url(a.get("href"), response.url)
+        if url in urls and (text := element_text(a)):
+            out.append((url, text))
+    return out

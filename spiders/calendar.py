@@ -40,6 +40,22 @@ MONTHS = (
 MONTH_HEADING = re.compile(rf"^(?:{'|'.join(MONTHS)})(?:\s+((?:19|20)\d\d))?$", re.I)
 
 
+LABEL_ALONE = re.compile(r"^[A-ZÅÄÖa-zåäö][\wåäö ]{0,24}?\s*:$")
+
+
+def _joined_lines(root) -> list[str]:
+    """The page's lines, a label alone on its line ("Sök:" in a table cell or a ``<dt>``)
+    joined with the value on the next line."""
+    lines = [line.text for line in text_lines(root)]
+    out: list[str] = []
+    for text in lines:
+        if out and LABEL_ALONE.match(out[-1]):
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+    return out
+
+
 class CalendarSpider(CallSpider):
     kind = "calendar"
     paginate = False
@@ -53,8 +69,7 @@ class CalendarSpider(CallSpider):
         applicants: str | None = None
         windows: list[tuple[str, int | None]] = []  # (the Sök value, its heading's year)
         grants: list[tuple[str, str | None, list[tuple[str, int | None]]]] = []
-        for line in text_lines(root):
-            text = line.text
+        for text in _joined_lines(root):
             if is_chrome_text(text):
                 continue
             if heading := MONTH_HEADING.match(text):

@@ -22,8 +22,8 @@ from crawler.normalize import parse_amount, parse_date, parse_percent, parse_tim
 from spiders._base import CallSpider, first
 from spiders._labels import label_values
 from spiders._links import pdf_links
-from spiders._page import content_root, text_lines
-from spiders._prose import prose_status, regions_from
+from spiders._page import content_root, is_chrome_text, text_lines
+from spiders._prose import find_regions, prose_status, regions_from
 
 LABELS = {
     "own_id": ["Utlysning", "Diarienummer", "Dnr", "Utlysningsnummer"],
@@ -50,9 +50,9 @@ class EsfSpider(CallSpider):
         values = label_values(root, LABELS)
         title = self.page_title(response)
         title_id = CALL_ID.search(title)
-        if not any(values.get(k) for k in CALL_LABELS) and not title_id:
-            return
-        tagged = text_lines(root)
+        if not _has_call_values(values) and not title_id:
+            return  # a guide that explains "Slutdatum: sista dag att ..." is no call
+        tagged = [line for line in text_lines(root) if not is_chrome_text(line.text)]
         lines = [line.text for line in tagged]
         closes = _closing_sentence(lines)
         summary = values.get("summary") or _lead(lines)
@@ -71,7 +71,7 @@ class EsfSpider(CallSpider):
             own_id=_parse_own_id(values.get("own_id")) or (title_id[0] if title_id else None),
             programme=_parse_programme(self.source.programme, values.get("area")),
             summary=summary,
-            regions=regions_from(values.get("region")),
+            regions=regions_from(values.get("region")) or _prose_regions(title, lines),
             status=prose.status if prose else "unknown",  # dates decide when there are any
             opens_on=first(opens_on, prose and prose.opens_on),
             deadline=first(deadline, prose and prose.deadline),
@@ -82,6 +82,22 @@ class EsfSpider(CallSpider):
             target_groups=[values["target"]] if values.get("target") else [],
             documents=pdf_links(response),
         )
+
+
+def _has_call_values(values: dict[str, str]) -> bool:
+    """Whether a call label holds what such a label holds: an id, a date, an amount."""
+    return bool(
+        _parse_own_id(values.get("own_id"))
+        or parse_date(values.get("opens_on"))
+        or parse_date(values.get("deadline"))
+        or parse_amount(values.get("budget"))
+    )
+
+
+def _prose_regions(title: str, lines: list[str]) -> list[str]:
+    """The region a page without a Region label names in its title or prose ("ESF-rådet i
+    Västsverige utlyser …"); short lines (addresses in the footer) are left out."""
+    return find_regions(" ".join([title, *(t for t in lines if len(t) > 60)]))
 
 
 def _page_date(lines: list[str]) -> date | None:

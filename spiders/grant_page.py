@@ -31,6 +31,10 @@ What the stored copies of the real pages add (research notes, funders.md section
   the amount as "upp till 400 000 kronor".
 - Skolverket keeps old rounds on the page ("Bidragsomgången 2023", "Bidragsomgången 2022"):
   only the newest round is read, or last year's "var öppen" would close this year's round.
+- News of money already shared out ("MUCF har beviljat 45 organisationer bidrag", "Totalt
+  fördelades …") names a closed round but is no call: without date labels or question
+  headings such a page is skipped. An opening hour ("E-tjänsten är öppen dygnet runt",
+  "Telefonen är öppen måndag–fredag") is no status: see spiders/_prose.py.
 - Chrome inside the content (skip links, cookie notices, "Hjälpte informationen på sidan
   dig?") is no text of the grant.
 """
@@ -47,7 +51,7 @@ from scrapy.http import TextResponse
 from crawler.model import Call
 from crawler.normalize import StatusInfo, parse_date, parse_percent, parse_time, parse_total_budget
 from spiders._base import CallSpider, first
-from spiders._labels import label_values, sections
+from spiders._labels import heading_blocks, label_values, sections
 from spiders._page import HEADINGS, content_root, element_text, is_chrome_text, text_lines
 from spiders._prose import SENTENCE_END, STATUS_CUE
 
@@ -74,6 +78,13 @@ MAX_CUE = re.compile(r"\b(?:upp till|högst|max(?:imalt)?)\b", re.I)
 DAILY = re.compile(r"\bTid kvar att ansöka\b[\s:]*(?:\d+\s*dagar?)?\.?", re.I)
 ENDED = re.compile(r"\b(?:stats)?bidraget har upphört\b|\bstödet har upphört\b", re.I)
 REQUISITION = re.compile(r"\brekvi(?:rera|rerar|reras|sition)", re.I)
+# News of money already shared out ("MUCF har beviljat 45 organisationer bidrag", "Totalt
+# fördelades 30 miljoner kronor"): it names a closed round, but it is no call.
+DECIDED = re.compile(
+    r"\b(?:har|hade)\s+(?:nu\s+)?(?:beviljat|fördelat|beslutat att bevilja)\b|"
+    r"\b(?:beviljades|fördelades)\b|\bhar fått (?:stöd|bidrag)\b",
+    re.I,
+)
 STEP = re.compile(r"Steg \d+\b")
 ROUND_HEADING = re.compile(r"omgång(?:en)?\s+((?:19|20)\d\d)\b", re.I)
 
@@ -91,6 +102,8 @@ class GrantPageSpider(CallSpider):
         if prose is None and not ended and not ({"applicants", "money"} & set(answers)):
             return  # no grant: a news item, a guide
         dates = {k: _drop_daily(v) for k, v in label_values(root, DATE_LABELS).items()}
+        if not (answers or dates or ended) and any(DECIDED.search(t) for t in lines):
+            return  # news of a decision: the money is shared out
         title = self.page_title(response)
         today = self.today  # a year-less label date is its next occurrence
         yield self.make_call(
@@ -121,24 +134,21 @@ def _drop_daily(text: str) -> str:
 
 def _page_lines(root: etree._Element) -> list[str]:
     """The lines of the grant: no chrome, no daily count, and of a page that keeps its old
-    rounds ("Bidragsomgången 2023", "Bidragsomgången 2022") only the newest round."""
+    rounds ("Bidragsomgången 2023", "Bidragsomgången 2022") only the newest round. A round's
+    heading may be a real heading or a bold line."""
     rounds = [
-        (int(m[1]), section)
-        for section in sections(root, HEADINGS)
-        if (m := ROUND_HEADING.search(section.title))
+        (int(m[1]), head, after)
+        for head, after in heading_blocks(root)
+        if len(head) <= 60 and (m := ROUND_HEADING.search(head))
     ]
-    newest = max((y for y, _ in rounds), default=0)
-    older = {
-        line.text
-        for y, section in rounds
-        if y < newest
-        for line in [*text_lines(section.as_element())]
-    }
-    older |= {section.title for y, section in rounds if y < newest}
+    newest = max((y for y, _, _ in rounds), default=0)
+    older = [(head, after) for y, head, after in rounds if y < newest]
     return [
         text
         for line in text_lines(root)
-        if (text := _drop_daily(line.text)) and text not in older and not is_chrome_text(text)
+        if (text := _drop_daily(line.text))
+        and not any(text == head or text in after for head, after in older)
+        and not is_chrome_text(text)
     ]
 
 

@@ -26,7 +26,7 @@ from crawler.normalize import StatusInfo, find_dates, parse_date, parse_percent,
 from crawler.normalize.regions import COUNTIES, normalize_region
 from spiders._base import CallSpider, first
 from spiders._labels import label_values
-from spiders._page import content_root, text_lines
+from spiders._page import content_root, is_chrome_text, text_lines
 from spiders._prose import find_regions, regions_from
 
 QUESTIONS = {
@@ -55,7 +55,7 @@ class TillvaxtverketSpider(CallSpider):
 
     def parse_call(self, response: TextResponse) -> Iterator[Call]:
         root = content_root(response)
-        tagged = text_lines(root)
+        tagged = [line for line in text_lines(root) if not is_chrome_text(line.text)]
         lines = [line.text for line in tagged]
         answers = label_values(root, QUESTIONS)
         title_at = next((i for i, line in enumerate(tagged) if line.tag == "h1"), -1)

@@ -240,10 +240,24 @@ def build_digests(
                 "(review fewer matches, or lower digest.other_limit)"
             )
         outgoing.extend(messages)
-    for out in outgoing:
-        report.built.append((out.municipality, out.recipient, out.subject))
     report.counts = ledger.record(db, outgoing, kind="digest", period=period)
+    report.built = only_built(db, outgoing, "digest", period)
     return report
+
+
+def only_built(db: Database, outgoing: list[Outgoing], kind: str, period: str) -> list[tuple]:
+    """The messages this build left ready to send: one already sent (or held) is kept as it
+    was by the ledger, so a report must not call it built."""
+    ready = {
+        (row["municipality"], row["recipient"])
+        for row in ledger.pending(db, kind=kind, period=period)
+        if row["status"] == "built"
+    }
+    return [
+        (out.municipality, out.recipient, out.subject)
+        for out in outgoing
+        if (out.municipality, out.recipient.lower()) in ready
+    ]
 
 
 def _digest_messages(

@@ -20,7 +20,7 @@ from crawler.match.duplicates import groups_in_db
 from crawler.store import digests as store
 from digest import ledger, swedish
 from digest.content import Item, is_live, item_from_row, json_list
-from digest.digests import BuildReport, Progress, compose, sender_of
+from digest.digests import BuildReport, Progress, compose, only_built, sender_of
 from digest.ledger import Outgoing
 from digest.message import Deadline, deadlines_ics, ics_attachment
 from digest.options import mail_options
@@ -262,8 +262,11 @@ def build_newsletter_mail(
             when=now or datetime.now(UTC),
         )
         outgoing.append(Outgoing("newsletter", period, NEWSLETTER, sub.email, msg))
-        report.built.append(("newsletter", sub.email, newsletter_subject(period)))
     report.counts = ledger.record(db, outgoing, kind="newsletter", period=period)
+    report.built = [
+        ("newsletter", to, subject)
+        for _, to, subject in only_built(db, outgoing, "newsletter", period)
+    ]
     return report
 
 

@@ -69,6 +69,7 @@ def test_building_again_neither_duplicates_nor_rebuilds_sent_messages(
     after = db.execute_returning_dicts("select id, message, sent_at from deliveries order by id")
     assert before == after
     assert again.counts["kept"] == 3 and again.counts["new"] == 0
+    assert again.built == []  # nothing of it is ready to send: the report says so
 
 
 def test_a_refused_recipient_fails_with_the_answer_and_the_others_are_sent(db, built, smtp_server):

@@ -86,9 +86,7 @@ def watched() -> Watched:
 
 
 def _page(site: dict[str, Any], watched: Watched, viewport: dict[str, int] = LAPTOP) -> Page:
-    context = site["browser"].new_context(
-        viewport=viewport, base_url=site["base"], locale="sv-SE"
-    )
+    context = site["browser"].new_context(viewport=viewport, base_url=site["base"], locale="sv-SE")
     context.set_default_timeout(10_000)
     return watched.attach(context.new_page())
 
@@ -200,7 +198,10 @@ def test_searching_arbetslos_finds_a_call_about_arbetslosa_and_opens_it(coordina
     expect(page).to_have_url(re.compile(r"q=arbetsl"))
     expect(page.get_by_text(re.compile(r"\d+ utlysningar? för ”arbetslös”"))).to_be_visible()
     links = page.locator("main li a[href^='/utlysningar/']")
-    found = [(links.nth(i).inner_text(), links.nth(i).get_attribute("href")) for i in range(links.count())]
+    found = [
+        (links.nth(i).inner_text(), links.nth(i).get_attribute("href"))
+        for i in range(links.count())
+    ]
     assert found, "the search for arbetslös found nothing"
     # The list shows titles only: open the calls until one's own text says "arbetslösa".
     for title, href in found:

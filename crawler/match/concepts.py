@@ -19,8 +19,8 @@ from crawler.match.text import RELATED, TERM, phrase_stems, stem
 DEFAULT_CONCEPTS = Path(__file__).resolve().parent / "concepts.yaml"
 # What a concept is: who a call is for, what it is about, or how it works. Generic concepts
 # ("förebyggande", "tidiga insatser") say how, never what, so they never carry a need alone.
-KINDS = ("target-group", "theme", "generic")
-CONCEPT_FIELDS = {"id", "kind", "weight", "terms", "related", "neighbours"}
+KINDS = ("target-group", "theme", "goal", "generic")
+CONCEPT_FIELDS = {"id", "kind", "weight", "terms", "related", "neighbours", "serves"}
 
 
 @dataclass
@@ -34,6 +34,9 @@ class Group:
     related: list[str] = field(default_factory=list)
     kind: str = "theme"
     neighbours: tuple[str, ...] = ()
+    # Target groups a route into work or studies is for: a call titled "sociala företag" is
+    # about people far from work, not a field of its own (score.py, FIELD_TITLE).
+    serves: tuple[str, ...] = ()
 
 
 @dataclass
@@ -65,6 +68,26 @@ class Lexicon:
             return concept[2:] in self.generic
         group = self.groups.get(concept)
         return group is not None and group.kind == "generic"
+
+    def is_target_group(self, concept: str) -> bool:
+        group = self.groups.get(concept)
+        return group is not None and group.kind == "target-group"
+
+    def is_theme(self, concept: str) -> bool:
+        group = self.groups.get(concept)
+        return group is not None and group.kind in ("theme", "goal")
+
+    def kind(self, concept: str) -> str | None:
+        group = self.groups.get(concept)
+        return group.kind if group else None
+
+    def served(self, concepts: Iterable[str]) -> frozenset[str]:
+        """The target groups the concepts are routes for (their `serves`); none when the
+        concepts name people themselves: a title that names its people means those."""
+        concepts = [c for c in concepts if c in self.groups]
+        if any(self.groups[c].kind == "target-group" for c in concepts):
+            return frozenset()
+        return frozenset(s for c in concepts for s in self.groups[c].serves)
 
     def neighbours(self, concept: str) -> frozenset[str]:
         """Neighbours either way round: saying it on one side is enough."""
@@ -135,7 +158,7 @@ def _group(path: Path, index: int, entry: object) -> Group:
     if unknown:
         raise fail(unknown[0], "unknown field")
     lists = {}
-    for key in ("terms", "related", "neighbours"):
+    for key in ("terms", "related", "neighbours", "serves"):
         value = entry.get(key) or []
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
             raise fail(key, "must be a list of words or phrases")
@@ -155,12 +178,18 @@ def _group(path: Path, index: int, entry: object) -> Group:
         related=lists["related"],
         kind=str(kind),
         neighbours=tuple(lists["neighbours"]),
+        serves=tuple(lists["serves"]),
     )
 
 
 def _check_neighbours(path: Path, groups: dict[str, Group]) -> None:
     """A neighbour must exist and share no word: a shared word would make them one concept."""
     for group in groups.values():
+        for other_id in group.serves:
+            if groups.get(other_id) is None or groups[other_id].kind != "target-group":
+                raise ConfigError(
+                    f"{path}: concept {group.id}: field 'serves': {other_id!r} is no target group"
+                )
         for other_id in group.neighbours:
             other = groups.get(other_id)
             if other is None:

@@ -33,7 +33,18 @@ _RESERVED = re.compile(
     r"\b(?i:endast|enbart|uteslutande|förbehållen|förbehållet|förbehållna|exklusivt)\s+"
     r"(?i:för\s+|till\s+|av\s+)?(?P<who>[A-ZÅÄÖ][^.;:\n]{2,80})"
 )
-_NON_COMPETITIVE = re.compile(r"icke[- ]?konkurrensutsatt|icke[- ]?konkurrerande", re.IGNORECASE)
+# Open only to organisations chosen or announced beforehand: "icke-konkurrerande", "endast för
+# dem som tidigare anmält intresse", "bara öppen för de aktörer som lämnat en intresseanmälan".
+_NON_COMPETITIVE = re.compile(
+    r"icke[- ]?konkurrensutsatt|icke[- ]?konkurrerande|"
+    r"tidigare\s+(?:har\s+)?(?:anmält|lämnat\s+(?:en\s+)?|visat)\s*intresse\w*|"
+    r"(?:som\s+(?:har\s+)?bjudits\s+in|inbjudna)\s+att\s+söka",
+    re.IGNORECASE,
+)
+# "Verksamheter i Jönköpings kommun": one municipality's own fund, for its own residents.
+_HOME_MUNICIPALITY = re.compile(
+    r"\b(?:i|inom)\s+(?P<name>[A-ZÅÄÖ][\wåäö-]+(?:\s+[A-ZÅÄÖ][\wåäö-]+)?)\s+kommun\b"
+)
 # Who may apply, spoken of as a kind rather than a name: not a reservation.
 _KINDS = re.compile(
     r"\b(kommuner|kommunerna|regioner|regionerna|myndigheter|organisationer|föreningar|"
@@ -76,7 +87,7 @@ def call_gate(
     members = _members(call, inventory, source, known_members)
     members_source: str | None = call.funder or call.source
     if members is None:
-        members, members_source = _listed_municipalities(call), None
+        members, members_source = _listed_municipalities(call) or _home_municipality(who), None
     # A partner role may be in either text ("Kommuner kan vara medsökande" in the summary).
     may_apply = municipality_may_apply(applicant_kinds(who), f"{who} {call.summary or ''}")
     unsought = without_application(f"{who} {call.summary or ''}")
@@ -110,7 +121,8 @@ def member_reason(gate: CallGate, municipality: Municipality) -> str | None:
     """Samordningsförbund and reservations: the answers that depend on the municipality's name."""
     if gate.members is not None and municipality.name.casefold() not in gate.members:
         if gate.members_source is None:
-            return f"utlysningen gäller {', '.join(gate.regions)}, inte {municipality.name}"
+            where = ", ".join(gate.regions) or ", ".join(sorted(m.title() for m in gate.members))
+            return f"utlysningen gäller {where}, inte {municipality.name}"
         return f"{municipality.name} är inte medlem i {gate.members_source}"
     return None
 
@@ -181,7 +193,7 @@ def reserved_for(call: Call) -> str | None:
                 return who
     if non_competitive:
         named = _named_organisation(" ".join(texts))
-        return named or "de organisationer som utsetts i förväg (icke-konkurrerande utlysning)"
+        return named or "de organisationer som utsetts eller anmält intresse i förväg"
     return None
 
 
@@ -249,6 +261,17 @@ def _listed_municipalities(call: Call) -> frozenset[str] | None:
     if not all(regions.county_of_municipality(item) for item in call.regions):
         return None  # something we cannot read: let the region filter decide
     return frozenset(str(item).strip().casefold() for item in call.regions)
+
+
+def _home_municipality(applicants: str) -> frozenset[str] | None:
+    """The one municipality whose own fund a call is, when its applicants are "in" it."""
+    found = _HOME_MUNICIPALITY.search(applicants or "")
+    if found is None or not regions.county_of_municipality(found.group("name")):
+        return None
+    name = found.group("name")
+    if name.endswith("s") and regions.county_of_municipality(name[:-1]):
+        name = name[:-1]  # the genitive: "Jönköpings kommun"
+    return frozenset({name.casefold()})
 
 
 def _named_municipalities(text: str, inventory: Inventory) -> Iterable[str]:

@@ -10,7 +10,7 @@ generic word ("projekt", "insatser") only stands in when a text has nothing else
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,8 @@ DESCRIPTION_FACTOR = 0.5  # a concept only in the need's description counts this
 GENERIC_WEIGHT = 0.25  # a generic word (concepts.yaml), when a need's text has nothing else
 TITLE_CAP = 2.0  # a title heavier than this asks for no more evidence than this
 MIN_LOOSE = 3  # shorter loose words of a need are ignored
-COORDINATION = re.compile(r"\s*(?:,|/|&|\boch\b|\bsamt\b|\beller\b)\s*", re.IGNORECASE)
+LISTING = re.compile(r"\s*[,/&]\s*")
+CONJUNCTIONS = frozenset({"och", "samt", "eller"})
 
 
 @dataclass
@@ -33,6 +34,21 @@ class NeedProfile:
     labels: dict[str, str]  # concept -> the need's own word, for reasons
     required: float  # the evidence that makes score 1.0
     excludes: ConceptFinder | None = None
+    # Every concept the need's words name, those inside a longer phrase too ("unga" in "unga
+    # som står utanför"): whom the need speaks of.
+    mentions: frozenset[str] = frozenset()
+    # The themes of the title, all of which a call must name: "Barns och ungas psykiska hälsa"
+    # is not met by a call for children about something else, nor "Kompetensförsörjning i vård
+    # och omsorg" by care without staffing. A title of alternatives ("Mottagande och
+    # samhällsorientering för nyanlända") asks for one of its themes (`any_theme`).
+    themes: frozenset[str] = frozenset()
+    any_theme: frozenset[str] = frozenset()
+
+    def themes_met(self, found: Collection[str]) -> bool:
+        """Whether a call's concepts name what the need's title is about, not only its people."""
+        if self.any_theme and self.any_theme.isdisjoint(found):
+            return False
+        return all(theme in found for theme in self.themes)
 
 
 class NeedReader:
@@ -78,7 +94,22 @@ class NeedReader:
             excludes = ConceptFinder(
                 [(tuple(t.stem for t in tokenize(text)), text, TERM) for text in need.exclude]
             )
-        return NeedProfile(need, weights, roles, labels, required, excludes)
+        texts = [need.title, *need.synonyms, need.description]
+        mentions = {c for t in texts for c, _ in self.finder.find_all(tokenize(t))}
+        titled = {c for c, r in roles.items() if r == "titel" and self.lexicon.is_theme(c)}
+        whole = len(self.alternatives(need.title)) == 1
+        return NeedProfile(
+            need,
+            weights,
+            roles,
+            labels,
+            required,
+            excludes,
+            # a goal ("till arbete") says whom a call is for no more than any call about work
+            frozenset(c for c in mentions | weights.keys() if self.lexicon.kind(c) != "goal"),
+            frozenset(titled if whole else ()),
+            frozenset(() if whole else titled),
+        )
 
     def concepts(self, text: str, groups: Mapping[str, Any]) -> dict[str, tuple[float, str]]:
         """Concepts of a need's text with their weights, and the need's words for each.
@@ -124,12 +155,35 @@ class NeedReader:
             found.setdefault(f"w:{token.stem}", (weight, token.text))
         return found
 
+    def alternatives(self, title: str) -> list[str]:
+        """The parts of a title that joins alternatives ("Missbruk, beroende och samsjuklighet").
+
+        A conjunction inside a phrase of the vocabulary joins nothing: "barn och unga", "vård
+        och omsorg" and "unga som varken arbetar eller studerar" are one thing each.
+        """
+        parts: list[str] = []
+        for piece in LISTING.split(title):
+            tokens = tokenize(piece)
+            inside = [False] * len(tokens)
+            for _, hit in self.finder.find_all(tokens):
+                for k in range(hit.start + 1, hit.end - 1):
+                    inside[k] = True
+            words: list[str] = []
+            for k, token in enumerate(tokens):
+                if token.text in CONJUNCTIONS and not inside[k]:
+                    parts.append(" ".join(words))
+                    words = []
+                else:
+                    words.append(token.text)
+            parts.append(" ".join(words))
+        return [p for p in parts if p.strip()]
+
     def _required(self, title: str, title_weight: float, groups: Mapping[str, Any]) -> float:
         """The evidence a call needs for score 1.0: the title's weight, capped; for a title that
         joins alternatives ("Missbruk och psykisk ohälsa") the heaviest alternative's weight,
         since a call about either one fits."""
         whole = set(self.concepts(title, groups))
-        parts = [p for p in COORDINATION.split(title) if p.strip()]
+        parts = self.alternatives(title)
         if len(parts) > 1:
             found = [self.concepts(p, groups) for p in parts]
             weights = [sum(w for w, _ in f.values()) for f in found]

@@ -21,6 +21,15 @@ How a pair is scored (the numbers are constants below, measured with `make eval`
    - Neighbours (concepts.yaml): a call whose title or target groups name a neighbour of one of
      the need's concepts, and not that concept, is about the neighbour (welfare technology is
      not the staffing of welfare).
+   - FIELD_TITLE: a call whose title names a target group or theme is for that group or field
+     (housing, digital skills, violence, leisure); a need whose words name nothing of the title
+     is another owner's, however well it echoes the summary or the call's target-group list
+     (people named in passing). A route into work (`serves` in concepts.yaml) names its people.
+   - Themes: a need whose title joins people and themes ("Barns och ungas psykiska hälsa",
+     "Kompetensförsörjning i vård och omsorg") needs every theme of its title in the call; the
+     people alone are any call for children. A title of alternatives asks for one of them
+     ("Mottagande och samhällsorientering för nyanlända": reception, not any call for
+     newcomers). A goal ("Personer med funktionsnedsättning till arbete") is such a theme.
 5. Score = E / (E + R) for evidence E and the evidence R the need asks for (the weight of its
    title, capped so a long title does not demand every word): always in 0..1, 0.5 when the
    need's title is fully met, and a need matches at THRESHOLD or above. A match's ranking score
@@ -49,7 +58,7 @@ from crawler.match.filters import (
     region_reason,
 )
 from crawler.match.profile import NeedProfile, NeedReader
-from crawler.match.text import TERM, ConceptFinder, Token, as_text, tokenize
+from crawler.match.text import TERM, ConceptFinder, field_tokens
 from crawler.model import Call
 
 # The one threshold: a need matches a call when its score E / (E + R) reaches this, i.e. when the
@@ -70,6 +79,8 @@ LATE_SUMMARY = 0.6
 # a call that only echoes the description's wording is about something else.
 ANCHOR = 0.35
 HEAD_FIELDS = ("title", "target_groups")  # where a call says what it is about
+# The kinds of concept that make a call's title say what the call is about (rule FIELD_TITLE).
+FIELD_TITLE = ("target-group", "theme")
 
 
 @dataclass(slots=True)
@@ -129,6 +140,8 @@ class Matcher:
         # need index -> (a concept of the need, its neighbours that are not the need's own)
         self.neighbour_checks = [self._neighbour_checks(p) for p in self.profiles]
         read = concepts | {n for checks in self.neighbour_checks for _, ns in checks for n in ns}
+        # Every target group and theme: a call's title may be about one that no need names.
+        read |= {g.id for g in self.lexicon.groups.values() if g.kind in FIELD_TITLE}
         expressions = [e for e in self.lexicon.expressions() if e[1] in read]
         expressions += [((c[2:],), c, TERM) for c in concepts if c.startswith("w:")]
         self.call_reader = ConceptFinder(
@@ -170,7 +183,7 @@ class Matcher:
         """Concept -> (strength x field weight, call words, field) for the best place found."""
         best: dict[str, tuple[float, str, str]] = {}
         for name, weight in FIELD_WEIGHTS.items():
-            tokens = _field_tokens(getattr(call, name))
+            tokens = field_tokens(getattr(call, name))
             if not tokens:
                 continue
             parts = [(tokens, weight)]
@@ -220,12 +233,19 @@ class Matcher:
         """Every need the call meets at the threshold, best first."""
         hits = self.call_hits(call)
         head = {c for c, (_, _, name) in hits.items() if name in HEAD_FIELDS}
+        titled = set(self.call_reader.find(field_tokens(call.title)))
+        fields = {c for c in titled if self.lexicon.kind(c) in FIELD_TITLE}
+        titled |= self.lexicon.served(fields)
         results = []
         for index, (evidence, anchored) in self._evidence(hits).items():
             profile = self.profiles[index]
             score = evidence / (evidence + profile.required)
             if score < THRESHOLD or anchored < ANCHOR * profile.required:
                 continue
+            if fields and not titled & profile.mentions:
+                continue  # FIELD_TITLE: the call's title names what it is for, not this need
+            if not profile.themes_met(hits.keys()):
+                continue  # the call names the need's people, not what the need is about
             if any(c not in head and others & head for c, others in self.neighbour_checks[index]):
                 continue  # the call's title is about a neighbour of the need
             if profile.excludes is not None and _excluded(profile.excludes, call):
@@ -234,7 +254,7 @@ class Matcher:
                 (
                     (profile.weights[c] * hits[c][0], hits[c][1], hits[c][2], profile.roles[c])
                     for c in profile.weights
-                    if c in hits
+                    if c in hits and self.lexicon.kind(c) != "goal"  # goals are no topic
                 ),
                 reverse=True,
             )
@@ -353,22 +373,8 @@ def _needs_of(inventory: Inventory, municipality: Municipality) -> list[Need]:
     return [n for n in inventory.needs if n.id in wanted]
 
 
-_SEPARATOR = Token("|", "|", True)
-
-
-def _field_tokens(value: Any) -> list[Token]:
-    """Tokens of a call field; items of a list are kept apart so no phrase spans two."""
-    if isinstance(value, (list, tuple)):
-        tokens: list[Token] = []
-        for item in value:
-            tokens.extend(tokenize(as_text(item)))
-            tokens.append(_SEPARATOR)
-        return tokens
-    return tokenize(as_text(value))
-
-
 def _excluded(finder: ConceptFinder, call: Call) -> bool:
-    return any(finder.find(_field_tokens(getattr(call, name))) for name in FIELD_WEIGHTS)
+    return any(finder.find(field_tokens(getattr(call, name))) for name in FIELD_WEIGHTS)
 
 
 def _reason(result: NeedResult) -> str:

@@ -175,7 +175,7 @@ class ConceptFinder:
         for i in range(2, size - MIN_SUFFIX + 1):
             tail = word_stem[i:]
             if tail in single and not any(
-                word_stem.startswith(d) for d in self.suffix_deny.get(tail, ())
+                word_stem.endswith(d) for d in self.suffix_deny.get(tail, ())
             ):
                 add(single[tail], SUFFIX)
         for j in range(size - 3, MIN_SUFFIX - 1, -1):
@@ -282,3 +282,17 @@ def as_text(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return " . ".join(str(v) for v in value)
     return str(value)
+
+
+_SEPARATOR = Token("|", "|", True)
+
+
+def field_tokens(value: Any) -> list[Token]:
+    """Tokens of a call field; items of a list are kept apart so no phrase spans two."""
+    if isinstance(value, (list, tuple)):
+        tokens: list[Token] = []
+        for item in value:
+            tokens.extend(tokenize(as_text(item)))
+            tokens.append(_SEPARATOR)
+        return tokens
+    return tokenize(as_text(value))

@@ -12,6 +12,11 @@ Three shapes say "not you" without naming another kind: money paid out without a
 verksamhet", "inte offentlig sektor"), and a lone "Organisationer": agencies that fund both
 write "huvudmän" for the public side and "organisationer" for the rest (Skolverket), so the bare
 word is the rest; listed with other kinds ("Organisationer och företag") it means any.
+
+Money a municipality must requisition ("Alla kommuner kan rekvirera", per a distribution key)
+is kept as a call: nothing is competitive, but the municipality must act before the date or
+lose it, which is what a digest is for. Money already paid out or shared ("betalas ut
+automatiskt", "utan ansökan") is news, not a call.
 """
 
 from __future__ import annotations
@@ -38,29 +43,39 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             KOMMUN,
             _W + r"(?:kommun\w*|(?:skol)?huvudm[aä]n\w*|förbundets\s+medlemmar|"
             r"medlemskommuner\w*|samordningsförbund\w*|(?:för)?skolor(?:na)?|"
-            r"stadsdels\w*|förvaltning\w*)",
+            r"stadsdels\w*|förvaltning\w*|lokala\s+(?:och\s+regionala\s+)?myndighet\w*|"
+            # what a municipality runs: a library, an after-school centre, a culture school
+            r"(?:folk)?bibliotek(?:en)?\b|fritidshem\w*|fritidsgård\w*|kulturskol\w*)",
         ),
         (
             "region",
-            _W + r"regioner(?:na)?\b|" + _W + r"regionala\s+(?:aktörer|energikontor)",
+            _W
+            + r"regioner(?:na)?\b|"
+            + _W
+            + r"regionala\s+(?:aktörer|energikontor|myndighet)|"
+            + _W
+            + r"regionalt\s+utvecklingsansvarig\w*",
         ),
         (
             OFFENTLIG,
             _W + r"(?:offentligrättslig\w*|offentlig\w*(?:(?:,|\s+och|\s+eller)\s+[\wåäö-]+){0,2}"
-            r"\s+(?:aktör|organisation|sektor|verksamhet|förvaltning|och\s+privat))",
+            r"(?:\s+|(?<=[\wåäö]))(?:aktör|organisation|sektor|verksamhet|förvaltning|och\s+privat)|"
+            r"offentligt\s+finansierade\s+verksamhet\w*)",
         ),
         # Organisations in general ("Organisationer och företag") include a municipality.
         (
             ALLA,
             _W + r"(?:(?:alla|de\s+flesta|samtliga|olika)\s+(?:typer\s+av\s+|slags\s+)?"
-            r"(?:företag\s*/\s*)?organisationer|juridisk(?:a)?\s+person(?:er)?|organisationsnummer|"
+            r"(?:företag\s*[/,]\s*)?organisationer|juridisk(?:a)?\s+person(?:er)?|organisationsnummer|"
             r"(?:\boch\s+|\beller\s+|,\s*)organisationer\b|^\s*organisationer\b(?!\s*\.?\s*$))",
         ),
         (ORGANISATION, r"^\s*organisationer\s*\.?\s*$"),
         (
             "ideell organisation",
             _W + r"(?:ideell\w*|idéburn\w*|föreningar\w*|civilsamhälle\w*|trossamfund\w*|"
-            r"stiftelser\w*|barn-\s+och\s+ungdomsorganisationer|ungdomsorganisationer|"
+            r"stiftelser\w*|barn-\s+och\s+ungdomsorganisationer|icke-vinstdrivande|"
+            r"(?:ungdoms|kvinno|pensionärs|brukar|patient|idrotts|funktionshinders|handikapp)"
+            r"organisation\w*|"
             r"distriktsorganisation\w*|intresseorganisation\w*|riksorganisation\w*|riksförbund\w*)",
         ),
         ("företag", _W + r"(?:företag\w*|näringsliv\w*|privata\s+aktörer)"),
@@ -70,14 +85,15 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"universitet\w*|högskol\w*)",
         ),
         ("myndighet", _W + r"(?:myndighet(?:er|erna)|statliga\s+myndigheter)\b"),
-        ("privatperson", _W + r"(?:privatpersoner|enskilda\s+personer)\b"),
+        ("privatperson", _W + r"(?:privatpersoner|enskilda\s+personer|studerande)\b"),
     )
 )
 # "i samverkan med en kommun", "tillsammans med kommunen", "kommunen som samverkanspart"
 _PARTNER = re.compile(
     r"(?:samverkan|samverkar|samarbete|samarbetar|tillsammans|partnerskap)\s+med\s+"
     r"(?:en\s+|sin\s+|den\s+)?(?:kommun|offentlig)|"
-    r"kommun\w*\s+(?:kan|får)\s+(?:vara|delta)|kommun\w*\s+som\s+(?:med|samverkans)\w*",
+    r"kommun\w*(?:\s+(?:och|eller)\s+[\wåäö]+)?\s+(?:kan|får)\s+(?:vara|delta)|"
+    r"kommun\w*\s+som\s+(?:med|samverkans)\w*",
     re.IGNORECASE,
 )
 # A kind named only to be left out: "fristående från offentlig verksamhet", "inte offentlig
@@ -87,6 +103,13 @@ _EXCLUDED = re.compile(
     r"(?:för\s+|till\s+|av\s+|den\s+|de\s+)?(?:offentlig\w*(?:\s+[\wåäö]+)?|kommun\w*|region\w*)|"
     r"(?:offentlig\w*\s+[\wåäö]+|kommun\w*|region\w*)(?:\s+(?:och|eller)\s+[\wåäö]+)*"
     r"\s+(?:kan|får)\s+inte\s+söka",
+    re.IGNORECASE,
+)
+# Public bodies left out of a kind that would include them ("organisationer som inte är statliga
+# eller kommunala", "ej offentliga"): the call is for the others, whatever else is named.
+_NOT_PUBLIC = re.compile(
+    r"\b(?:inte|ej|icke)\s+(?:är\s+|vara\s+)?(?:statlig\w*\s+(?:eller|och)\s+)?"
+    r"(?:kommunal\w*|offentlig\w*)",
     re.IGNORECASE,
 )
 # Money a municipality gets without applying: an "applicants" text that says so, or a summary.
@@ -103,6 +126,22 @@ _APPLIES = re.compile(
     r"vem\s+kan\s+söka\??:?)\s*(?P<who>[^.;\n]{3,200})",
     re.IGNORECASE,
 )
+# The subject of a summary's sentence about applying: "Civilsamhällets organisationer kan söka
+# bidrag", "Kommuner och regioner kan ansöka". A bare "Organisationer kan söka" names no kind.
+_SUBJECT = re.compile(
+    r"(?:^|(?<=[.!?])\s+)(?P<who>[A-ZÅÄÖ][^.;:!?\n]{2,120}?)\s+(?:kan|får)\s+(?:an)?söka\b"
+)
+# A relative clause describes an applicant and names no other: "Ideella föreningar som driver
+# fritidsgårdar" is for associations, not for municipalities' youth centres.
+# fritidsgårdar" is for associations. Only "som" before a verb: "organisationer som kommuner och
+# regioner" lists kinds.
+_RELATIVE = re.compile(
+    r"\bsom\s+(?:inte\s+|själva\s+)?(?:har|hade|är|var|kan|ska|vill|får|finns|driver|bedriver|"
+    r"arbetar|verkar|verkat|jobbar|genomför|erbjuder|når|möter|ansvarar|samverkar|bidrar|"
+    r"stödjer|främjar|riktar|tecknat|organiserar|representerar|företräder|äger)\b[^,;.]*",
+    re.IGNORECASE,
+)
+_BARE = re.compile(r"^\s*(?:organisationer|aktörer|sökande)\s*$", re.IGNORECASE)
 # A proper name with "Kommuner" in it is one organisation, not a kind of applicant.
 _PROPER_NAMES = re.compile(r"Sveriges\s+Kommuner\s+och\s+Regioner|\bSKR\b")
 
@@ -110,11 +149,16 @@ _PROPER_NAMES = re.compile(r"Sveriges\s+Kommuner\s+och\s+Regioner|\bSKR\b")
 def applicant_kinds(text: str | None) -> frozenset[str]:
     """The kinds of organisation a text says may apply; empty when it names none."""
     # A partner ("i samverkan med en kommun") is not an applicant; a proper name is not a kind.
-    text = _PARTNER.sub(" ", _PROPER_NAMES.sub(" ", text or ""))
+    # "Privat/offentliga/civilsamhällesaktörer": a slash lists kinds like a comma does.
+    text = _PARTNER.sub(" ", _PROPER_NAMES.sub(" ", (text or "").replace("/", ", ")))
     if _NO_APPLICATION.search(text):
         return frozenset({NO_APPLICATION})
-    text = _EXCLUDED.sub(" ", text)
-    return frozenset(kind for kind, pattern in _KIND_PATTERNS if pattern.search(text))
+    not_public = _NOT_PUBLIC.search(text)
+    text = _RELATIVE.sub(" ", _EXCLUDED.sub(" ", text))
+    kinds = frozenset(kind for kind, pattern in _KIND_PATTERNS if pattern.search(text))
+    if not_public:  # "organisationer som inte är statliga eller kommunala": any but us
+        kinds = (kinds - MUNICIPAL) or frozenset({ORGANISATION})
+    return kinds
 
 
 # "Kommuner i Dalarnas län", "kommunerna inom Region Kalmar län": a county's municipalities only.
@@ -147,7 +191,9 @@ def applicants_text(applicants: str | None, summary: str | None) -> str:
     """The applicants field, else what the summary says after "kan sökas av" and the like."""
     if applicants and applicants.strip():
         return applicants
-    return " ".join(m.group("who") for m in _APPLIES.finditer(summary or ""))
+    said = [m.group("who") for m in _APPLIES.finditer(summary or "")]
+    said += [m.group("who") for m in _SUBJECT.finditer(summary or "")]
+    return " ".join(w for w in said if not _BARE.match(w))
 
 
 def municipality_may_apply(kinds: frozenset[str], text: str | None) -> bool | None:

@@ -189,6 +189,6 @@ def test_a_mistake_in_the_concepts_file_names_the_concept_and_field(tmp_path, en
 def test_shipped_concepts_load_and_every_kind_is_used():
     lexicon = load_lexicon()
     kinds = {g.kind for g in lexicon.groups.values()}
-    assert kinds == {"target-group", "theme", "generic"}
+    assert kinds == {"target-group", "theme", "goal", "generic"}
     assert lexicon.is_generic("forebyggande") and not lexicon.is_generic("utrikesfodda")
     assert "kompetensforsorjning" in lexicon.neighbours("valfardsteknik")

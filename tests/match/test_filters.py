@@ -72,3 +72,44 @@ def test_a_national_call_for_one_countys_municipalities_goes_only_there(inventor
     call = make_call(TOPIC, applicants="Kommuner och kommunalförbund i Norrbottens län")
     assert {m.municipality for m in match_calls([call], inventory)} == {"Kiruna"}
     assert _filtered(inventory, call) == {None, "utlysningen gäller Norrbotten, inte Kronoberg"}
+
+
+def test_a_call_open_only_to_those_who_announced_interest_earlier_goes_to_no_one(
+    inventory, make_call
+):
+    call = make_call(
+        TOPIC,
+        "Steg två av satsningen. Bara de kommuner som tidigare anmält intresse kan söka.",
+        applicants="Kommuner",
+    )
+    assert not match_calls([call], inventory)
+    assert _filtered(inventory, call) == {
+        "utlysningen är förbehållen de organisationer som utsetts eller anmält intresse i förväg"
+    }
+
+
+def test_one_municipalitys_own_fund_goes_only_to_that_municipality(inventory, make_call):
+    call = make_call(
+        TOPIC,
+        "Kommunens egen fond för lokala initiativ.",
+        applicants="Föreningar och kommunala verksamheter i Ljungby kommun",
+        regions=["Kronoberg"],
+    )
+    assert {m.municipality for m in match_calls([call], inventory)} == {"Ljungby"}
+    assert "utlysningen gäller Kronoberg, inte Växjö" in _filtered(inventory, call)
+
+
+def test_associations_named_as_the_subject_of_the_summary_keep_a_municipality_out(
+    inventory, make_call
+):
+    call = make_call(TOPIC, "Civilsamhällets organisationer kan söka bidrag för verksamhet.")
+    assert not match_calls([call], inventory)
+
+
+def test_a_municipality_named_as_partner_with_regions_may_use_the_call(inventory, make_call):
+    call = make_call(
+        TOPIC,
+        "Projekten drivs av ideella föreningar. Kommuner och regioner kan vara samarbetspartner.",
+        applicants="Ideella föreningar",
+    )
+    assert match_calls([call], inventory)

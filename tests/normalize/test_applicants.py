@@ -83,6 +83,35 @@ from crawler.normalize.applicants import (
             {"forskningsorganisation"},
             False,
         ),
+        # Local authorities are municipalities; what a municipality runs stands for it.
+        (
+            "Lokala och regionala myndigheter samt civilsamhällesorganisationer",
+            {"kommun", "region", "myndighet", "ideell organisation"},
+            True,
+        ),
+        (
+            "Aktörer med regional förankring, t.ex. bibliotek, fritidshem, föreningar",
+            {"kommun", "ideell organisation"},
+            True,
+        ),
+        ("Offentligt finansierade verksamheter", {"offentlig aktör"}, True),
+        ("Regionalt utvecklingsansvariga aktörer", {"region"}, False),
+        ("Kvinnoorganisationer", {"ideell organisation"}, False),
+        ("Icke-vinstdrivande organisationer", {"ideell organisation"}, False),
+        ("Studerande eller utbildningsanordnare", {"privatperson"}, False),
+        # Public bodies left out: the rest may apply, not a municipality.
+        (
+            "Stiftelser och organisationer som inte är statliga eller kommunala",
+            {"ideell organisation"},
+            False,
+        ),
+        # A relative clause describes the applicant; "som" before nouns lists kinds.
+        ("Ideella föreningar som driver fritidsgårdar", {"ideell organisation"}, False),
+        (
+            "Organisationer som kommuner, regioner och företag",
+            {"alla organisationer", "kommun", "region", "företag"},
+            True,
+        ),
         # Money paid out with no application is nothing a municipality can apply for.
         (
             "Ingen ansökan behövs: medlen fördelas ut automatiskt till kommunerna",
@@ -127,3 +156,18 @@ def test_money_paid_without_an_application_is_recognised_in_any_text():
 )
 def test_applicants_of_one_county_narrow_a_wider_call_to_it(text, listed, regions):
     assert applicant_regions(text, listed) == regions
+
+
+def test_a_slash_lists_kinds_like_a_comma():
+    kinds = applicant_kinds("Privat/offentliga/civilsamhällesaktörer")
+    assert "offentlig aktör" in kinds
+    assert municipality_may_apply(kinds, "") is True
+
+
+def test_the_subject_of_a_sentence_about_applying_is_the_applicants_text():
+    summary = "Bidraget gäller läsning. Stiftelser och föreningar kan söka. Beslut i maj."
+    assert applicants_text(None, summary) == "Stiftelser och föreningar"
+
+
+def test_a_bare_organisationer_in_prose_names_no_kind():
+    assert applicants_text(None, "Organisationer kan söka bidrag för verksamhet.") == ""

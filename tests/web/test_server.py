@@ -14,8 +14,8 @@ import pytest
 
 from crawler.store import open_db
 from crawler.web import make_server
-from digest.unsubscribe import unsubscribe_url
 from digest import subscribers
+from digest.unsubscribe import unsubscribe_url
 
 from .conftest import PASSWORD, csrf_of, match_ids, match_rows
 

@@ -1,0 +1,98 @@
+"""What a need wants for its people: "till arbete" asks the call to speak of work, "Mottagande och
+samhällsorientering" asks for reception, not only for newcomers; and words that only look like
+a concept's word (a compound's end, "ensam-" in "ensamkommande") are not it."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.config.needs import load_needs
+from crawler.match.concepts import load_lexicon
+from crawler.match.score import match_calls
+from crawler.match.text import ConceptFinder, tokenize
+
+NEEDS = """
+municipalities:
+  - name: Karlshamn
+    county: Blekinge
+    needs: [funktionsnedsattning-arbete, mottagande, ensamhet]
+needs:
+  - id: funktionsnedsattning-arbete
+    title: Personer med funktionsnedsättning till arbete
+    description: Från daglig verksamhet till praktik och anställning.
+  - id: mottagande
+    title: Mottagande och samhällsorientering för nyanlända
+    description: Beredskap i mottagandet och flyktingguider.
+  - id: ensamhet
+    title: Äldres ofrivilliga ensamhet
+    description: Mötesplatser för äldre som bor ensamma.
+"""
+
+
+@pytest.fixture
+def needs(tmp_path):
+    path = tmp_path / "needs.yaml"
+    path.write_text(NEEDS, encoding="utf-8")
+    return load_needs(path)
+
+
+def _needs_met(call, inventory):
+    return {n for m in match_calls([call], inventory) for n in m.need_ids}
+
+
+def test_a_need_for_work_is_not_met_by_a_call_for_its_people_about_school(needs, make_call):
+    school = make_call(
+        "Utvecklingsprojekt för elever med funktionsnedsättning",
+        "Bidrag till förskolor och skolor för en tillgänglig lärmiljö och språkutvecklande"
+        " arbetssätt för barn och elever med funktionsnedsättning.",
+    )
+    assert "funktionsnedsattning-arbete" not in _needs_met(school, needs)
+    work = make_call(
+        "Vägar till arbete för personer med funktionsnedsättning",
+        "Stegförflyttningar från daglig verksamhet till praktik och anställning.",
+    )
+    assert "funktionsnedsattning-arbete" in _needs_met(work, needs)
+
+
+def test_the_work_goal_is_not_named_in_the_reason(needs, make_call):
+    work = make_call("Personer med funktionsnedsättning till arbete", "")
+    (match,) = match_calls([work], needs)
+    words = match.reasons[0].split(" i behovet ")[0]
+    assert "funktionsnedsättning" in words and "till arbete" not in words
+
+
+def test_a_call_for_newcomers_about_health_is_not_the_reception_need(needs, make_call):
+    health = make_call(
+        "Utlysning för utsatta tredjelandsmedborgare",
+        "Stöd och behandling vid psykisk ohälsa för asylsökande och nyanlända.",
+    )
+    assert "mottagande" not in _needs_met(health, needs)
+    reception = make_call(
+        "Medel för att ta emot nyanlända",
+        "Insatser som ökar kommunernas mottagningskapacitet och utvecklar samhällsorienteringen.",
+    )
+    assert "mottagande" in _needs_met(reception, needs)
+
+
+def test_children_who_came_alone_are_no_sign_of_loneliness(needs, make_call):
+    call = make_call(
+        "Stöd till ensamkommande barn och äldre flyktingar",
+        "Psykosocialt stöd för ensamkommande och ensamstående äldre.",
+    )
+    assert "ensamhet" not in _needs_met(call, needs)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "found"),
+    [
+        # the end of a compound that is another word: "samm|anställning", "plats|oberoende"
+        ("kunskapssammanställningar", "arbete", False),
+        ("tillsvidareanställning", "arbete", True),
+        ("platsoberoende", "missbruk", False),
+        ("spelberoende", "missbruk", True),
+    ],
+)
+def test_a_denied_compound_end_is_not_the_word(text, concept, found):
+    lexicon = load_lexicon()
+    finder = ConceptFinder(lexicon.expressions(), suffix_deny=lexicon.suffix_deny)
+    assert (concept in finder.find(tokenize(text))) is found

@@ -9,6 +9,7 @@ mistake in either comes back as one ConfigError line naming the file, the concep
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,18 @@ class Lexicon:
     stop_phrases: tuple[tuple[str, ...], ...]
     # Longer words that end in a known word without being a compound of it ("föräldrar").
     suffix_deny: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # (words naming a kind of funder, what every call of such a funder is for): `remits`
+    remits: tuple[tuple[tuple[str, ...], str], ...] = ()
+
+    def remit(self, funder: str) -> str:
+        """What a funder's calls are for by law or statute, when the funder is of a kind that
+        has one: a samordningsförbund's "Sök finansiering" page never names its people."""
+        named = funder.casefold()
+        return " . ".join(
+            text
+            for words, text in self.remits
+            if any(re.search(rf"(?<!\w){re.escape(w)}", named) for w in words)
+        )
 
     def expressions(self) -> Iterable[tuple[tuple[str, ...], str, float]]:
         """(stems, concept id, strength) for every term and related word of every group."""
@@ -143,7 +156,19 @@ def load_lexicon(
         prefix_deny=_stem_lists(raw.get("prefix_deny")),
         stop_phrases=tuple(phrase_stems(str(p)) for p in raw.get("stop_phrases") or []),
         suffix_deny=_stem_lists(raw.get("suffix_deny")),
+        remits=_remits(path, raw.get("remits")),
     )
+
+
+def _remits(path: Path, raw: object) -> tuple[tuple[tuple[str, ...], str], ...]:
+    remits = []
+    for index, entry in enumerate(raw or [], start=1):
+        funders = entry.get("funders") if isinstance(entry, dict) else None
+        text = entry.get("for") if isinstance(entry, dict) else None
+        if not isinstance(funders, list) or not funders or not isinstance(text, str):
+            raise ConfigError(f"{path}: remit #{index}: needs 'funders' (a list) and 'for' (text)")
+        remits.append((tuple(str(f).casefold() for f in funders), text))
+    return tuple(remits)
 
 
 def _group(path: Path, index: int, entry: object) -> Group:

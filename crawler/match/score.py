@@ -9,7 +9,8 @@ How a pair is scored (the numbers are constants below, measured with `make eval`
    concepts half (crawler/match/profile.py: the per-need weights live in `NeedProfile.weights`).
 2. Each call is read once: its title, target groups, programme and summary, each field with its
    weight (title and target groups count more than the summary, and the first SUMMARY_LEAD
-   words of a long summary more than the rest).
+   words of a long summary more than the rest), and the funder's remit where the law gives its
+   kind one (concepts.yaml `remits`: a samordningsförbund funds people far from work).
 3. Evidence for a need = the sum, over the need's concepts found in the call, of concept weight x
    field weight x how the word was found (whole word, compound, related word); `_evidence` is the
    one place where these are multiplied.
@@ -72,7 +73,9 @@ FIELD_NAMES = {
     "target_groups": "målgrupp",
     "programme": "program",
     "summary": "beskrivning",
+    "remit": "finansiärens uppdrag",
 }
+REMIT = 0.8  # a funder's remit (concepts.yaml `remits`): what the call is for, said by law
 SUMMARY_LEAD = 120  # words of the summary that count fully; later ones count LATE_SUMMARY
 LATE_SUMMARY = 0.6
 # At least this share of the required evidence must come from the need's title or synonyms:
@@ -182,8 +185,9 @@ class Matcher:
     def call_hits(self, call: Call) -> dict[str, tuple[float, str, str]]:
         """Concept -> (strength x field weight, call words, field) for the best place found."""
         best: dict[str, tuple[float, str, str]] = {}
-        for name, weight in FIELD_WEIGHTS.items():
-            tokens = field_tokens(getattr(call, name))
+        remit = self.lexicon.remit(f"{call.funder} {call.source}")
+        for name, weight in [*FIELD_WEIGHTS.items(), ("remit", REMIT)]:
+            tokens = field_tokens(remit if name == "remit" else getattr(call, name))
             if not tokens:
                 continue
             parts = [(tokens, weight)]

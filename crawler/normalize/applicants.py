@@ -41,7 +41,7 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # ...and the members of a samordningsförbund ("Förbundets medlemmar: Växjö, Alvesta").
         (
             KOMMUN,
-            _W + r"(?:kommun\w*|(?:skol)?huvudm[aä]n\w*|förbundets\s+medlemmar|"
+            _W + r"(?:kommun\w*|(?:skol)?huvudm[aä]n\w*|förbundets\s+medlemmar|medlemmarna\b|"
             r"medlemskommuner\w*|samordningsförbund\w*|(?:för)?skolor(?:na)?|"
             r"stadsdels\w*|förvaltning\w*|lokala\s+(?:och\s+regionala\s+)?myndighet\w*|"
             # what a municipality runs: a library, an after-school centre, a culture school
@@ -60,7 +60,7 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             OFFENTLIG,
             _W + r"(?:offentligrättslig\w*|offentlig\w*(?:(?:,|\s+och|\s+eller)\s+[\wåäö-]+){0,2}"
             r"(?:\s+|(?<=[\wåäö]))(?:aktör|organisation|sektor|verksamhet|förvaltning|och\s+privat)|"
-            r"offentligt\s+finansierade\s+verksamhet\w*)",
+            r"offentligt\s+finansierade\s+(?:verksamhet|tjänst)\w*)",
         ),
         # Organisations in general ("Organisationer och företag") include a municipality.
         (
@@ -84,7 +84,11 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             _W + r"(?:forskare|forskargrupper|forskningsorganisation\w*|lärosäte\w*|disputerad\w*|"
             r"universitet\w*|högskol\w*)",
         ),
-        ("myndighet", _W + r"(?:myndighet(?:er|erna)|statliga\s+myndigheter)\b"),
+        # Agencies as a kind; one named agency is a reservation (crawler/match/filters.py).
+        (
+            "myndighet",
+            _W + r"(?:myndighet(?:er|erna)|statliga\s+myndigheter|länsstyrelser(?:na)?)\b",
+        ),
         ("privatperson", _W + r"(?:privatpersoner|enskilda\s+personer|studerande)\b"),
     )
 )
@@ -141,6 +145,7 @@ _RELATIVE = re.compile(
     r"stödjer|främjar|riktar|tecknat|organiserar|representerar|företräder|äger)\b[^,;.]*",
     re.IGNORECASE,
 )
+_NOT_STATED = re.compile(r"\s*(?:ej|inte)\s+angiv|\s*framgår\s+inte", re.IGNORECASE)
 _BARE = re.compile(r"^\s*(?:organisationer|aktörer|sökande)\s*$", re.IGNORECASE)
 # A proper name with "Kommuner" in it is one organisation, not a kind of applicant.
 _PROPER_NAMES = re.compile(r"Sveriges\s+Kommuner\s+och\s+Regioner|\bSKR\b")
@@ -148,6 +153,8 @@ _PROPER_NAMES = re.compile(r"Sveriges\s+Kommuner\s+och\s+Regioner|\bSKR\b")
 
 def applicant_kinds(text: str | None) -> frozenset[str]:
     """The kinds of organisation a text says may apply; empty when it names none."""
+    if _NOT_STATED.match(text or ""):
+        return frozenset()  # "Ej angivet (tidigare vinnare var företag)": a guess is no answer
     # A partner ("i samverkan med en kommun") is not an applicant; a proper name is not a kind.
     # "Privat/offentliga/civilsamhällesaktörer": a slash lists kinds like a comma does.
     text = _PARTNER.sub(" ", _PROPER_NAMES.sub(" ", (text or "").replace("/", ", ")))

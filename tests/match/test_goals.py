@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.config import ConfigError
 from crawler.config.needs import load_needs
 from crawler.match.concepts import load_lexicon
 from crawler.match.score import match_calls
@@ -96,3 +97,28 @@ def test_a_denied_compound_end_is_not_the_word(text, concept, found):
     lexicon = load_lexicon()
     finder = ConceptFinder(lexicon.expressions(), suffix_deny=lexicon.suffix_deny)
     assert (concept in finder.find(tokenize(text))) is found
+
+
+def test_a_samordningsforbund_page_that_names_no_people_is_read_by_the_forbund_s_remit(
+    tmp_path, make_call
+):
+    path = tmp_path / "needs.yaml"
+    path.write_text(
+        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
+        "needs: [{id: a, title: Långtidsarbetslösa, description: ''}]\n",
+        encoding="utf-8",
+    )
+    inventory = load_needs(path)
+    page = ("Sök finansiering", "Ansökan för insatser 2027 är öppen.")
+    forbund = make_call(*page, funder="Samordningsförbundet Värend", source="sf-varend")
+    (match,) = match_calls([forbund], inventory)
+    assert "finansiärens uppdrag" in match.reasons[0]
+    # the same page from a funder with no remit says nothing of the need
+    assert match_calls([make_call(*page)], inventory) == []
+
+
+def test_a_remit_without_funders_is_one_line_naming_the_file_and_entry(tmp_path):
+    path = tmp_path / "concepts.yaml"
+    path.write_text("concepts:\n  - {id: a, terms: [x]}\nremits:\n  - {for: unga}\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"concepts.yaml: remit #1: needs 'funders'"):
+        load_lexicon(path)

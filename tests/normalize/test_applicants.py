@@ -99,6 +99,11 @@ from crawler.normalize.applicants import (
         ("Kvinnoorganisationer", {"ideell organisation"}, False),
         ("Icke-vinstdrivande organisationer", {"ideell organisation"}, False),
         ("Studerande eller utbildningsanordnare", {"privatperson"}, False),
+        # Agencies as a kind; a summary's "not stated" is unclear, whatever follows.
+        ("Migrationsverket och länsstyrelser", {"myndighet"}, False),
+        ("Ej angivet (tidigare vinnare var främst företag och en högskola)", set(), None),
+        ("Medlemmarna", {"kommun"}, True),
+        ("Utförare av offentligt finansierade tjänster", {"offentlig aktör"}, True),
         # Public bodies left out: the rest may apply, not a municipality.
         (
             "Stiftelser och organisationer som inte är statliga eller kommunala",

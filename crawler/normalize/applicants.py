@@ -66,13 +66,15 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             ALLA,
             _W + r"(?:(?:alla|de\s+flesta|samtliga|olika)\s+(?:typer\s+av\s+|slags\s+)?"
-            r"(?:företag\s*[/,]\s*)?organisationer|juridisk(?:a)?\s+person(?:er)?|organisationsnummer|"
+            r"(?:företag\s*[/,]\s*)?organisationer|juridisk(?:a)?\s+person(?:er)?(?!\s+utan\s+vinst)|"
+            r"organisationsnummer|"
             r"(?:\boch\s+|\beller\s+|,\s*)organisationer\b|^\s*organisationer\b(?!\s*\.?\s*$))",
         ),
         (ORGANISATION, r"^\s*organisationer\s*\.?\s*$"),
         (
             "ideell organisation",
-            _W + r"(?:ideell\w*|idéburn\w*|föreningar\w*|civilsamhälle\w*|trossamfund\w*|"
+            _W + r"(?:ideell\w*|idéburn\w*|[\wåäö]*föreningar\w*|civilsamhälle\w*|trossamfund\w*|"
+            r"frivilliga\s+organisation\w*|(?:utan|icke)[\s-]+vinst\w*|allmännyttig\w*|"
             r"stiftelser\w*|barn-\s+och\s+ungdomsorganisationer|icke-vinstdrivande|"
             r"(?:ungdoms|kvinno|pensionärs|brukar|patient|idrotts|funktionshinders|handikapp)"
             r"organisation\w*|"

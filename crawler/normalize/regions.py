@@ -63,15 +63,37 @@ ESF_REGIONS: dict[str, tuple[str, ...]] = {
     "Sydsverige": ("Skåne", "Blekinge"),
 }
 
-# Municipality -> county, for the counties of Småland och Öarna and Blekinge (Kronoberg's
-# neighbours, whose calls a Kronoberg coordinator sees most).
+# Municipality -> county, all 290 by county. A call whose region list names only
+# municipalities is for those; a needs file's county is checked against it (config/needs.py).
 MUNICIPALITY_COUNTY: dict[str, str] = {
     **dict.fromkeys(
         (
-            "Alvesta", "Lessebo", "Ljungby", "Markaryd", "Tingsryd", "Uppvidinge", "Växjö",
-            "Älmhult",
+            "Botkyrka", "Danderyd", "Ekerö", "Haninge", "Huddinge", "Järfälla", "Lidingö", "Nacka",
+            "Norrtälje", "Nykvarn", "Nynäshamn", "Salem", "Sigtuna", "Sollentuna", "Solna",
+            "Stockholm", "Sundbyberg", "Södertälje", "Tyresö", "Täby", "Upplands Väsby",
+            "Upplands-Bro", "Vallentuna", "Vaxholm", "Värmdö", "Österåker",
         ),
-        "Kronoberg",
+        "Stockholm",
+    ),
+    **dict.fromkeys(
+        (
+            "Enköping", "Heby", "Håbo", "Knivsta", "Tierp", "Uppsala", "Älvkarleby", "Östhammar",
+        ),
+        "Uppsala",
+    ),
+    **dict.fromkeys(
+        (
+            "Eskilstuna", "Flen", "Gnesta", "Katrineholm", "Nyköping", "Oxelösund", "Strängnäs",
+            "Trosa", "Vingåker",
+        ),
+        "Södermanland",
+    ),
+    **dict.fromkeys(
+        (
+            "Boxholm", "Finspång", "Kinda", "Linköping", "Mjölby", "Motala", "Norrköping",
+            "Söderköping", "Vadstena", "Valdemarsvik", "Ydre", "Åtvidaberg", "Ödeshög",
+        ),
+        "Östergötland",
     ),
     **dict.fromkeys(
         (
@@ -82,14 +104,119 @@ MUNICIPALITY_COUNTY: dict[str, str] = {
     ),
     **dict.fromkeys(
         (
+            "Alvesta", "Lessebo", "Ljungby", "Markaryd", "Tingsryd", "Uppvidinge", "Växjö",
+            "Älmhult",
+        ),
+        "Kronoberg",
+    ),
+    **dict.fromkeys(
+        (
             "Borgholm", "Emmaboda", "Hultsfred", "Högsby", "Kalmar", "Mönsterås", "Mörbylånga",
             "Nybro", "Oskarshamn", "Torsås", "Vimmerby", "Västervik",
         ),
         "Kalmar",
     ),
-    "Gotland": "Gotland",
     **dict.fromkeys(
-        ("Karlshamn", "Karlskrona", "Olofström", "Ronneby", "Sölvesborg"), "Blekinge"
+        (
+            "Gotland",
+        ),
+        "Gotland",
+    ),
+    **dict.fromkeys(
+        (
+            "Karlshamn", "Karlskrona", "Olofström", "Ronneby", "Sölvesborg",
+        ),
+        "Blekinge",
+    ),
+    **dict.fromkeys(
+        (
+            "Bjuv", "Bromölla", "Burlöv", "Båstad", "Eslöv", "Helsingborg", "Hässleholm", "Höganäs",
+            "Hörby", "Höör", "Klippan", "Kristianstad", "Kävlinge", "Landskrona", "Lomma", "Lund",
+            "Malmö", "Osby", "Perstorp", "Simrishamn", "Sjöbo", "Skurup", "Staffanstorp", "Svalöv",
+            "Svedala", "Tomelilla", "Trelleborg", "Vellinge", "Ystad", "Åstorp", "Ängelholm",
+            "Örkelljunga", "Östra Göinge",
+        ),
+        "Skåne",
+    ),
+    **dict.fromkeys(
+        (
+            "Falkenberg", "Halmstad", "Hylte", "Kungsbacka", "Laholm", "Varberg",
+        ),
+        "Halland",
+    ),
+    **dict.fromkeys(
+        (
+            "Ale", "Alingsås", "Bengtsfors", "Bollebygd", "Borås", "Dals-Ed", "Essunga",
+            "Falköping", "Färgelanda", "Grästorp", "Gullspång", "Göteborg", "Götene", "Herrljunga",
+            "Hjo", "Härryda", "Karlsborg", "Kungälv", "Lerum", "Lidköping", "Lilla Edet", "Lysekil",
+            "Mariestad", "Mark", "Mellerud", "Munkedal", "Mölndal", "Orust", "Partille", "Skara",
+            "Skövde", "Sotenäs", "Stenungsund", "Strömstad", "Svenljunga", "Tanum", "Tibro",
+            "Tidaholm", "Tjörn", "Tranemo", "Trollhättan", "Töreboda", "Uddevalla", "Ulricehamn",
+            "Vara", "Vårgårda", "Vänersborg", "Åmål", "Öckerö",
+        ),
+        "Västra Götaland",
+    ),
+    **dict.fromkeys(
+        (
+            "Arvika", "Eda", "Filipstad", "Forshaga", "Grums", "Hagfors", "Hammarö", "Karlstad",
+            "Kil", "Kristinehamn", "Munkfors", "Storfors", "Sunne", "Säffle", "Torsby", "Årjäng",
+        ),
+        "Värmland",
+    ),
+    **dict.fromkeys(
+        (
+            "Askersund", "Degerfors", "Hallsberg", "Hällefors", "Karlskoga", "Kumla", "Laxå",
+            "Lekeberg", "Lindesberg", "Ljusnarsberg", "Nora", "Örebro",
+        ),
+        "Örebro",
+    ),
+    **dict.fromkeys(
+        (
+            "Arboga", "Fagersta", "Hallstahammar", "Kungsör", "Köping", "Norberg", "Sala",
+            "Skinnskatteberg", "Surahammar", "Västerås",
+        ),
+        "Västmanland",
+    ),
+    **dict.fromkeys(
+        (
+            "Avesta", "Borlänge", "Falun", "Gagnef", "Hedemora", "Leksand", "Ludvika",
+            "Malung-Sälen", "Mora", "Orsa", "Rättvik", "Smedjebacken", "Säter", "Vansbro",
+            "Älvdalen",
+        ),
+        "Dalarna",
+    ),
+    **dict.fromkeys(
+        (
+            "Bollnäs", "Gävle", "Hofors", "Hudiksvall", "Ljusdal", "Nordanstig", "Ockelbo",
+            "Ovanåker", "Sandviken", "Söderhamn",
+        ),
+        "Gävleborg",
+    ),
+    **dict.fromkeys(
+        (
+            "Härnösand", "Kramfors", "Sollefteå", "Sundsvall", "Timrå", "Ånge", "Örnsköldsvik",
+        ),
+        "Västernorrland",
+    ),
+    **dict.fromkeys(
+        (
+            "Berg", "Bräcke", "Härjedalen", "Krokom", "Ragunda", "Strömsund", "Åre", "Östersund",
+        ),
+        "Jämtland",
+    ),
+    **dict.fromkeys(
+        (
+            "Bjurholm", "Dorotea", "Lycksele", "Malå", "Nordmaling", "Norsjö", "Robertsfors",
+            "Skellefteå", "Sorsele", "Storuman", "Umeå", "Vilhelmina", "Vindeln", "Vännäs", "Åsele",
+        ),
+        "Västerbotten",
+    ),
+    **dict.fromkeys(
+        (
+            "Arjeplog", "Arvidsjaur", "Boden", "Gällivare", "Haparanda", "Jokkmokk", "Kalix",
+            "Kiruna", "Luleå", "Pajala", "Piteå", "Älvsbyn", "Överkalix", "Övertorneå",
+        ),
+        "Norrbotten",
     ),
 }  # fmt: skip
 
@@ -104,6 +231,16 @@ _ALIASES: dict[str, str] = {
     "vgr": "Västra Götaland",
     "småland & öarna": "Småland och Öarna",
     "småland och gotland": "Småland och Öarna",
+    # Parts of a county that funders name as areas (a foundation's, a Leader area's, a
+    # samordningsförbund's): their county, so that other counties' municipalities are left out.
+    "sjuhärad": "Västra Götaland",
+    "fyrbodal": "Västra Götaland",
+    "skaraborg": "Västra Götaland",
+    "göteborgsregionen": "Västra Götaland",
+    "södra lappland": "Västerbotten",
+    "höglandet": "Jönköping",
+    "värend": "Kronoberg",
+    "österlen": "Skåne",
     "nationellt": NATIONAL,
     "nationell satsning": NATIONAL,
     "nationella": NATIONAL,

@@ -113,3 +113,21 @@ def test_a_municipality_named_as_partner_with_regions_may_use_the_call(inventory
         applicants="Ideella föreningar",
     )
     assert match_calls([call], inventory)
+
+
+@pytest.mark.parametrize(
+    ("regions", "kept"),
+    [
+        # a municipality's own grant, or a foundation's list of municipalities: only those
+        (["Kiruna"], {"Kiruna"}),
+        (["Borås", "Mark", "Ulricehamn"], set()),
+        # a part of a county that a funder names as its area: that county's municipalities
+        (["Sjuhärad"], set()),
+        (["Värend"], {"Växjö", "Ljungby"}),
+    ],
+)
+def test_a_region_list_of_municipalities_or_a_part_of_a_county_keeps_only_those(
+    inventory, make_call, regions, kept
+):
+    call = make_call(TOPIC, regions=regions)
+    assert {m.municipality for m in match_calls([call], inventory)} == kept

@@ -97,6 +97,9 @@ from crawler.normalize.applicants import (
         ("Offentligt finansierade verksamheter", {"offentlig aktör"}, True),
         ("Regionalt utvecklingsansvariga aktörer", {"region"}, False),
         ("Kvinnoorganisationer", {"ideell organisation"}, False),
+        ("Bidragsberättigade ungdomsföreningar", {"ideell organisation"}, False),
+        ("Frivilliga organisationer i södra Lappland", {"ideell organisation"}, False),
+        ("Juridisk person utan vinstintresse", {"ideell organisation"}, False),
         ("Icke-vinstdrivande organisationer", {"ideell organisation"}, False),
         ("Studerande eller utbildningsanordnare", {"privatperson"}, False),
         # Agencies as a kind; a summary's "not stated" is unclear, whatever follows.

@@ -150,6 +150,8 @@ def test_kronobergs_eight_municipalities_are_in_kronoberg():
     ]
     assert [m for m, c in MUNICIPALITY_COUNTY.items() if c == "Kronoberg"] == eight
     assert all(county in COUNTIES for county in MUNICIPALITY_COUNTY.values())
+    # all of Sweden's municipalities, and every county has some
+    assert len(MUNICIPALITY_COUNTY) == 290 and set(MUNICIPALITY_COUNTY.values()) == set(COUNTIES)
 
 
 @pytest.mark.parametrize(
@@ -161,7 +163,11 @@ def test_kronobergs_eight_municipalities_are_in_kronoberg():
         ("Region Gotland", None),
         ("Jönköping", "Jönköping"),
         ("Karlskrona", "Blekinge"),
-        ("Göteborg", None),
+        ("Göteborg", "Västra Götaland"),
+        ("Upplands Väsby", "Stockholm"),
+        ("Kristinehamns kommun", "Värmland"),
+        ("Malung-Sälen", "Dalarna"),
+        ("Storgöteborg", None),
         ("", None),
     ],
 )

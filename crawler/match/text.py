@@ -43,7 +43,9 @@ STOPWORDS = frozenset(
     the till to under upp ut utan vad var vara varför varit varje vars vem vi vid vilka vilken
     vilket vill vår våra vårt än ännu är även åt över också samt via per bland dvs mm etc ca
     kl år års får få står stå kommer komma tillbaka uppåt innan både ofta redan mer mest dag
-    idag nå når utanför bl ex exempel exempelvis""".split()
+    idag nå når utanför bl ex exempel exempelvis
+    två tre fyra fem sju åtta nio tio elva tolv tjugo första tredje fjärde femte hundra tusen
+    miljon miljoner miljard miljarder kronor procent""".split()
 )
 
 _STEMMER = snowballstemmer.stemmer("swedish")

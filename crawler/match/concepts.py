@@ -21,7 +21,7 @@ DEFAULT_CONCEPTS = Path(__file__).resolve().parent / "concepts.yaml"
 # What a concept is: who a call is for, what it is about, or how it works. Generic concepts
 # ("förebyggande", "tidiga insatser") say how, never what, so they never carry a need alone.
 KINDS = ("target-group", "theme", "goal", "generic")
-CONCEPT_FIELDS = {"id", "kind", "weight", "terms", "related", "neighbours", "serves"}
+CONCEPT_FIELDS = {"id", "kind", "weight", "terms", "related", "neighbours", "serves", "composed_of"}
 
 
 @dataclass
@@ -38,6 +38,8 @@ class Group:
     # Target groups a route into work or studies is for: a call titled "sociala företag" is
     # about people far from work, not a field of its own (score.py, FIELD_TITLE).
     serves: tuple[str, ...] = ()
+    # Concepts that together name this one ("unga" + "arbetslösa": young people out of work).
+    composed_of: tuple[str, ...] = ()
 
 
 @dataclass
@@ -89,6 +91,17 @@ class Lexicon:
     def is_theme(self, concept: str) -> bool:
         group = self.groups.get(concept)
         return group is not None and group.kind in ("theme", "goal")
+
+    def compose(self, found: dict[str, tuple[float, str, str]]) -> None:
+        """Add to a call's concepts (concept -> (strength, words, field)) those it names by their
+        parts (`composed_of`), as strongly as the weakest part, where it names none itself.
+        A part said only by a related word ("utanförskap") is too loose to compose anything."""
+        for group in self.groups.values():
+            parts = [found.get(p) for p in group.composed_of]
+            if parts and all(p and p[0] > RELATED for p in parts) and group.id not in found:
+                weakest = min(parts, key=lambda part: part[0])  # type: ignore[index]
+                words = " + ".join(part[1] for part in parts)  # type: ignore[index]
+                found[group.id] = (weakest[0], words, weakest[2])  # type: ignore[index]
 
     def kind(self, concept: str) -> str | None:
         group = self.groups.get(concept)
@@ -183,7 +196,7 @@ def _group(path: Path, index: int, entry: object) -> Group:
     if unknown:
         raise fail(unknown[0], "unknown field")
     lists = {}
-    for key in ("terms", "related", "neighbours", "serves"):
+    for key in ("terms", "related", "neighbours", "serves", "composed_of"):
         value = entry.get(key) or []
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
             raise fail(key, "must be a list of words or phrases")
@@ -204,12 +217,18 @@ def _group(path: Path, index: int, entry: object) -> Group:
         kind=str(kind),
         neighbours=tuple(lists["neighbours"]),
         serves=tuple(lists["serves"]),
+        composed_of=tuple(lists["composed_of"]),
     )
 
 
 def _check_neighbours(path: Path, groups: dict[str, Group]) -> None:
     """A neighbour must exist and share no word: a shared word would make them one concept."""
     for group in groups.values():
+        for other_id in group.composed_of:
+            if other_id not in groups or other_id == group.id:
+                raise ConfigError(
+                    f"{path}: concept {group.id}: field 'composed_of': unknown concept {other_id!r}"
+                )
         for other_id in group.serves:
             if groups.get(other_id) is None or groups[other_id].kind != "target-group":
                 raise ConfigError(

@@ -200,6 +200,7 @@ class Matcher:
                     value = hit.strength * part_weight
                     if value > best.get(concept, (0.0, "", ""))[0]:
                         best[concept] = (value, hit.words, name)
+        self.lexicon.compose(best)
         return best
 
     def _neighbour_checks(self, profile: NeedProfile) -> list[tuple[str, frozenset[str]]]:

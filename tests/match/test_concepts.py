@@ -74,6 +74,23 @@ def test_a_call_naming_the_concept_in_other_words_meets_the_need(
     assert need in _needs_met(make_call(title, summary), needs)
 
 
+def test_young_people_and_unemployment_said_apart_are_young_people_outside_work(needs, make_call):
+    call = make_call(
+        "Hållbara övergångar för unga 15–24 år",
+        "Projekten ska få deltagare som står långt från arbetsmarknaden i arbete eller studier.",
+    )
+    assert "unga-utanfor" in _needs_met(call, needs)
+    # a related word alone ("utanförskap") is too loose to say it
+    loose = make_call("Mötesplatser för barn och unga", "Mot utanförskap i bostadsområdet.")
+    assert "unga-utanfor" not in _needs_met(loose, needs)
+
+
+def test_a_defector_from_crime_is_not_a_school_dropout(needs, make_call):
+    call = make_call("Färre skolavhopp bland unga män", "Stöd till elever som riskerar skolavhopp.")
+    assert "unga-man" not in _needs_met(call, needs)
+    assert "unga-man" in _needs_met(make_call("Stöd till avhoppare, unga män"), needs)
+
+
 def test_ungas_etablering_is_not_about_foreign_born_people(needs, make_call):
     found = _needs_met(make_call("Unga kvinnors etablering på arbetsmarknaden"), needs)
     assert "utrikesfodda-kvinnor" not in found
@@ -177,6 +194,7 @@ def test_concept_words_in_the_needs_file_must_be_a_list(tmp_path):
         ),
         ("{id: a, terms: []}", "concept a: field 'terms': missing or empty"),
         ("{id: a, terms: [x], seen: here}", "concept a: field 'seen': unknown field"),
+        ("{id: a, terms: [x], composed_of: [zz]}", "field 'composed_of': unknown concept 'zz'"),
     ],
 )
 def test_a_mistake_in_the_concepts_file_names_the_concept_and_field(tmp_path, entry, problem):

@@ -81,12 +81,21 @@ class NeedReader:
                 total += weight * factor
             return total
 
-        title_weight = take(need.title, "titel", 1.0)
+        # "Långtidsarbetslösa – peer support och nya metoder": the part before the dash is the
+        # need; the rest says how, and counts as the title's words without being asked for.
+        head, detail = _head_and_detail(need.title)
+        title_weight = take(head, "titel", 1.0)
+        if not title_weight:  # nothing known before the dash: the whole title is the need
+            head, detail = need.title, ""
+            title_weight = take(head, "titel", 1.0)
+        heads = set(weights)
+        if detail:
+            take(detail, "titel", 1.0)
         for synonym in need.synonyms:
             take(synonym, "synonym", 1.0)
         description_weight = take(need.description, "beskrivning", DESCRIPTION_FACTOR)
         if title_weight:
-            required = self._required(need.title, title_weight, groups)
+            required = self._required(head, title_weight, groups)
         else:
             required = min(description_weight or 1.0, TITLE_CAP)
         excludes = None
@@ -96,8 +105,12 @@ class NeedReader:
             )
         texts = [need.title, *need.synonyms, need.description]
         mentions = {c for t in texts for c, _ in self.finder.find_all(tokenize(t))}
-        titled = {c for c, r in roles.items() if r == "titel" and self.lexicon.is_theme(c)}
-        whole = len(self.alternatives(need.title)) == 1
+        titled = {
+            c
+            for c, r in roles.items()
+            if r == "titel" and self.lexicon.is_theme(c) and c in heads
+        }
+        whole = len(self.alternatives(head)) == 1
         return NeedProfile(
             need,
             weights,
@@ -190,3 +203,12 @@ class NeedReader:
             if set().union(*found) == whole and min(weights) >= 0.5:
                 title_weight = min(title_weight, max(weights))
         return min(title_weight, TITLE_CAP)
+
+
+_DASH = re.compile(r"\s+[–—-]\s+|:\s+")
+
+
+def _head_and_detail(title: str) -> tuple[str, str]:
+    """A title's need and, after a dash or colon, how it is to be met."""
+    parts = _DASH.split(title, maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (title, "")

@@ -66,7 +66,10 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             ALLA,
             _W + r"(?:(?:alla|de\s+flesta|samtliga|olika)\s+(?:typer\s+av\s+|slags\s+)?"
-            r"(?:företag\s*[/,]\s*)?organisationer|juridisk(?:a)?\s+person(?:er)?(?!\s+utan\s+vinst)|"
+            r"(?:företag\s*[/,]\s*)?organisationer|"
+            # "juridisk person" is anyone, unless it only qualifies a list ("endast juridiska
+            # personer") or means the non-profit ones
+            r"(?<!endast\s)(?<!enbart\s)juridisk(?:a)?\s+person(?:er)?(?!\s+utan\s+vinst)|"
             r"organisationsnummer|"
             r"(?:\boch\s+|\beller\s+|,\s*)organisationer\b|^\s*organisationer\b(?!\s*\.?\s*$))",
         ),
@@ -75,6 +78,8 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "ideell organisation",
             _W + r"(?:ideell\w*|idéburn\w*|[\wåäö]*föreningar\w*|civilsamhälle\w*|trossamfund\w*|"
             r"frivilliga\s+organisation\w*|(?:utan|icke)[\s-]+vinst\w*|allmännyttig\w*|"
+            r"branschorganisation\w*|arbetsgivarorganisation\w*|arbetstagarorganisation\w*|"
+            r"fackförbund\w*|fackliga\s+organisation\w*|"
             r"stiftelser\w*|barn-\s+och\s+ungdomsorganisationer|icke-vinstdrivande|"
             r"(?:ungdoms|kvinno|pensionärs|brukar|patient|idrotts|funktionshinders|handikapp)"
             r"organisation\w*|"

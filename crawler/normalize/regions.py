@@ -237,6 +237,7 @@ _ALIASES: dict[str, str] = {
     "fyrbodal": "Västra Götaland",
     "skaraborg": "Västra Götaland",
     "göteborgsregionen": "Västra Götaland",
+    "göteborgsområdet": "Västra Götaland",
     "södra lappland": "Västerbotten",
     "höglandet": "Jönköping",
     "värend": "Kronoberg",

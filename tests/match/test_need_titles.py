@@ -1,0 +1,46 @@
+"""How a need's title is read: the part before a dash is the need, the rest says how it is to be
+met ("Långtidsarbetslösa – peer support och nya metoder"); a call about the need's people fits
+it without naming the method."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.config.needs import load_needs
+from crawler.match.score import match_calls
+
+
+@pytest.fixture
+def inventory(tmp_path):
+    path = tmp_path / "needs.yaml"
+    path.write_text(
+        "municipalities: [{name: Växjö, county: Kronoberg, needs: [peer, valfard]}]\n"
+        "needs:\n"
+        "  - {id: peer, title: Långtidsarbetslösa – peer support och nya metoder,\n"
+        "     description: ''}\n"
+        "  - {id: valfard, title: 'Kompetensutveckling i välfärden: språkstöd', description: ''}\n",
+        encoding="utf-8",
+    )
+    return load_needs(path)
+
+
+def _needs_met(call, inventory):
+    return {n for m in match_calls([call], inventory) for n in m.need_ids}
+
+
+def test_a_call_for_the_need_s_people_fits_without_the_method_after_the_dash(inventory, make_call):
+    call = make_call("Vägar till arbete för långtidsarbetslösa", "Arbetsträning och vägledning.")
+    assert "peer" in _needs_met(call, inventory)
+
+
+def test_the_method_alone_is_not_the_need(inventory, make_call):
+    call = make_call("Peer support för föräldrar", "Stödpersoner med egen erfarenhet.")
+    assert "peer" not in _needs_met(call, inventory)
+
+
+def test_the_welfare_services_are_care_and_the_head_s_themes_are_asked_for(inventory, make_call):
+    staff = make_call("Kompetensutveckling för personal i välfärden", "Även timanställda.")
+    assert "valfard" in _needs_met(staff, inventory)
+    # the head joins competence and welfare: welfare technology without staff is not it
+    tech = make_call("Välfärdsteknik i hemtjänsten", "Trygghetslarm och digitala tillsyn.")
+    assert "valfard" not in _needs_met(tech, inventory)

@@ -106,9 +106,7 @@ class NeedReader:
         texts = [need.title, *need.synonyms, need.description]
         mentions = {c for t in texts for c, _ in self.finder.find_all(tokenize(t))}
         titled = {
-            c
-            for c, r in roles.items()
-            if r == "titel" and self.lexicon.is_theme(c) and c in heads
+            c for c, r in roles.items() if r == "titel" and self.lexicon.is_theme(c) and c in heads
         }
         whole = len(self.alternatives(head)) == 1
         return NeedProfile(

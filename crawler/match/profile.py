@@ -20,7 +20,7 @@ from crawler.match.text import TERM, ConceptFinder, tokenize
 
 DESCRIPTION_FACTOR = 0.5  # a concept only in the need's description counts this much
 GENERIC_WEIGHT = 0.25  # a generic word (concepts.yaml), when a need's text has nothing else
-TITLE_CAP = 2.0  # a title heavier than this asks for no more evidence than this
+TITLE_CAP = 1.75  # a title heavier than this asks for no more evidence than this
 MIN_LOOSE = 3  # shorter loose words of a need are ignored
 LISTING = re.compile(r"\s*[,/&]\s*")
 CONJUNCTIONS = frozenset({"och", "samt", "eller"})

@@ -109,6 +109,11 @@ class NeedReader:
             c for c, r in roles.items() if r == "titel" and self.lexicon.is_theme(c) and c in heads
         }
         whole = len(self.alternatives(head)) == 1
+        any_theme = set() if whole else titled
+        if not any(self._telling(c) for c in heads):
+            # "Förebyggande insatser för unga": a method for a broad group. What the prevention
+            # is about is in the description (school, drugs, crime); a call must name one of it.
+            any_theme = {c for c, r in roles.items() if r == "beskrivning" and self._telling(c)}
         return NeedProfile(
             need,
             weights,
@@ -119,8 +124,17 @@ class NeedReader:
             # a goal ("till arbete") says whom a call is for no more than any call about work
             frozenset(c for c in mentions | weights.keys() if self.lexicon.kind(c) != "goal"),
             frozenset(titled if whole else ()),
-            frozenset(() if whole else titled),
+            frozenset(any_theme),
         )
+
+    def _telling(self, concept: str) -> bool:
+        """A concept of the vocabulary that says whom or what a need is for, not how, and is not
+        one of the broad groups (weight below 1: "unga", "kvinnor"); a goal ("i arbete") says
+        what for."""
+        group = self.lexicon.groups.get(concept)
+        if group is None or group.kind == "generic":
+            return False
+        return group.kind == "goal" or group.weight >= 1.0
 
     def concepts(self, text: str, groups: Mapping[str, Any]) -> dict[str, tuple[float, str]]:
         """Concepts of a need's text with their weights, and the need's words for each.

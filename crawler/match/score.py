@@ -30,7 +30,11 @@ How a pair is scored (the numbers are constants below, measured with `make eval`
      "Kompetensförsörjning i vård och omsorg") needs every theme of its title in the call; the
      people alone are any call for children. A title of alternatives asks for one of them
      ("Mottagande och samhällsorientering för nyanlända": reception, not any call for
-     newcomers). A goal ("Personer med funktionsnedsättning till arbete") is such a theme.
+     newcomers). A goal ("Personer med funktionsnedsättning till arbete") is such a theme. A
+     title of a method for a broad group ("Förebyggande insatser för unga") takes its subject
+     from the description: the call must name one of the description's themes (not violence
+     against women for a need about school, drugs and crime). Before a dash is the need; after
+     it, how ("Långtidsarbetslösa – peer support"), which counts but is not asked for.
 5. Score = E / (E + R) for evidence E and the evidence R the need asks for (the weight of its
    title, capped so a long title does not demand every word): always in 0..1, 0.5 when the
    need's title is fully met, and a need matches at THRESHOLD or above. A match's ranking score

@@ -44,3 +44,20 @@ def test_the_welfare_services_are_care_and_the_head_s_themes_are_asked_for(inven
     # the head joins competence and welfare: welfare technology without staff is not it
     tech = make_call("Välfärdsteknik i hemtjänsten", "Trygghetslarm och digitala tillsyn.")
     assert "valfard" not in _needs_met(tech, inventory)
+
+
+def test_a_method_for_a_broad_group_takes_its_subject_from_the_description(tmp_path, make_call):
+    path = tmp_path / "needs.yaml"
+    path.write_text(
+        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
+        "needs: [{id: a, title: Förebyggande insatser för unga,\n"
+        "         description: 'Innan skolfrånvaro, droger eller kriminalitet växer.'}]\n",
+        encoding="utf-8",
+    )
+    inventory = load_needs(path)
+    violence = make_call(
+        "Våldsförebyggande arbete mot mäns våld mot kvinnor", "Fokus på unga och på våldsutövare."
+    )
+    assert match_calls([violence], inventory) == []
+    crime = make_call("Brottsförebyggande insatser för unga", "Tidiga insatser mot kriminalitet.")
+    assert [m.need_ids for m in match_calls([crime], inventory)] == [["a"]]

@@ -112,8 +112,8 @@ class NeedReader:
         any_theme = set() if whole else titled
         if not any(self._telling(c) for c in heads):
             # "Förebyggande insatser för unga": a method for a broad group. What the prevention
-            # is about is in the description (school, drugs, crime); a call must name one of it.
-            any_theme = {c for c, r in roles.items() if r == "beskrivning" and self._telling(c)}
+            # is about is in the description or synonyms (school, drugs, crime): one must be named.
+            any_theme = {c for c, r in roles.items() if r != "titel" and self._telling(c)}
         return NeedProfile(
             need,
             weights,

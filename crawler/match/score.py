@@ -203,6 +203,8 @@ class Matcher:
             for part, part_weight in parts:
                 for concept, hit in self.call_reader.find(part).items():
                     value = hit.strength * part_weight
+                    if name == "remit" and concept.startswith("w:"):
+                        continue  # the law's words are concepts, not echoes of a need's prose
                     if value > best.get(concept, (0.0, "", ""))[0]:
                         best[concept] = (value, hit.words, name)
         self.lexicon.compose(best)

@@ -110,8 +110,9 @@ class NeedReader:
         }
         whole = len(self.alternatives(head)) == 1
         any_theme = set() if whole else titled
-        if not any(self._telling(c) for c in heads):
-            # "Förebyggande insatser för unga": a method for a broad group. What the prevention
+        if heads and not any(self._telling(c) or c.startswith("w:") for c in heads):
+            # "Förebyggande insatser för unga": a method for a broad group (a title of words the
+            # vocabulary does not know is the need's own, and enough). What the prevention
             # is about is in the description or synonyms (school, drugs, crime): one must be named.
             any_theme = {c for c, r in roles.items() if r != "titel" and self._telling(c)}
         return NeedProfile(

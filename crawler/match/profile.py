@@ -109,6 +109,11 @@ class NeedReader:
             c for c, r in roles.items() if r == "titel" and self.lexicon.is_theme(c) and c in heads
         }
         whole = len(self.alternatives(head)) == 1
+        # "Utrikesfödda mammor långt från arbetsmarknaden": two telling groups, both asked for
+        # (a call for all the unemployed is not one for foreign-born mothers).
+        telling_people = {c for c in heads if self._telling(c) and self.lexicon.is_target_group(c)}
+        if whole and len(telling_people) > 1:
+            titled |= telling_people
         any_theme = set() if whole else titled
         if heads and not any(self._telling(c) or c.startswith("w:") for c in heads):
             # "Förebyggande insatser för unga": a method for a broad group (a title of words the

@@ -61,3 +61,23 @@ def test_a_method_for_a_broad_group_takes_its_subject_from_the_description(tmp_p
     assert match_calls([violence], inventory) == []
     crime = make_call("Brottsförebyggande insatser för unga", "Tidiga insatser mot kriminalitet.")
     assert [m.need_ids for m in match_calls([crime], inventory)] == [["a"]]
+
+
+def test_a_need_for_two_telling_groups_is_not_met_by_a_call_for_one_of_them(tmp_path, make_call):
+    path = tmp_path / "needs.yaml"
+    path.write_text(
+        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
+        "needs: [{id: a, title: Utrikesfödda mammor långt från arbetsmarknaden,\n"
+        "         description: 'Sfi, hälsa och praktik.'}]\n",
+        encoding="utf-8",
+    )
+    inventory = load_needs(path)
+    # women far from work, but not foreign-born ones
+    everyone = make_call(
+        "Kvinnor långt från arbetsmarknaden", "Hälsa och praktik för att komma i arbete."
+    )
+    assert match_calls([everyone], inventory) == []
+    mothers = make_call(
+        "Utrikesfödda kvinnor till arbete", "För kvinnor långt från arbetsmarknaden."
+    )
+    assert [m.need_ids for m in match_calls([mothers], inventory)] == [["a"]]

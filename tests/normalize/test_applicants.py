@@ -98,6 +98,9 @@ from crawler.normalize.applicants import (
         ("Regionalt utvecklingsansvariga aktörer", {"region"}, False),
         ("Kvinnoorganisationer", {"ideell organisation"}, False),
         ("Bidragsberättigade ungdomsföreningar", {"ideell organisation"}, False),
+        # a municipality named as the place is not a municipality applying
+        ("Kultur- och fritidsföreningar i Växjö kommun", {"ideell organisation"}, False),
+        ("Växjö kommun och föreningar", {"kommun", "ideell organisation"}, True),
         ("Frivilliga organisationer i södra Lappland", {"ideell organisation"}, False),
         ("Juridisk person utan vinstintresse", {"ideell organisation"}, False),
         ("Icke-vinstdrivande organisationer", {"ideell organisation"}, False),

@@ -122,3 +122,15 @@ def test_a_remit_without_funders_is_one_line_naming_the_file_and_entry(tmp_path)
     path.write_text("concepts:\n  - {id: a, terms: [x]}\nremits:\n  - {for: unga}\n", "utf-8")
     with pytest.raises(ConfigError, match=r"concepts.yaml: remit #1: needs 'funders'"):
         load_lexicon(path)
+
+
+def test_support_to_the_employer_is_no_goal_of_work(tmp_path, make_call):
+    path = tmp_path / "needs.yaml"
+    path.write_text(
+        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
+        "needs: [{id: a, title: Kompetensutveckling för anställda i välfärden med stöd till"
+        " arbetsgivaren, description: ''}]\n",
+        encoding="utf-8",
+    )
+    call = make_call("Utbildningssatsning i äldreomsorgen", "Kompetensutveckling för personal.")
+    assert [m.need_ids for m in match_calls([call], load_needs(path))] == [["a"]]

@@ -30,6 +30,9 @@ OFFENTLIG = "offentlig aktör"
 ALLA = "alla organisationer"
 ORGANISATION = "organisation"  # a lone "Organisationer": not a public body (see above)
 NO_APPLICATION = "ingen ansökan"  # paid out without an application: nothing to apply for
+# A follow-up round only for the projects an earlier round granted ("Projektanordnare som
+# beviljades förstudier i utlysningen hösten 2011"): closed to everyone else.
+EARLIER_GRANTEES = "tidigare beviljade projekt"
 # The kinds a municipality belongs to: any of them in a call's applicants lets it apply.
 MUNICIPAL = frozenset({KOMMUN, OFFENTLIG, ALLA})
 
@@ -156,6 +159,10 @@ _RELATIVE = re.compile(
     r"stödjer|främjar|riktar|tecknat|organiserar|representerar|företräder|äger)\b[^,;.]*",
     re.IGNORECASE,
 )
+_EARLIER_GRANTEES = re.compile(
+    r"\bsom\s+(?:har\s+|tidigare\s+|redan\s+)?(?:beviljades|beviljats|fått\s+beviljat)\b",
+    re.IGNORECASE,
+)
 _NOT_STATED = re.compile(r"\s*(?:ej|inte)\s+angiv|\s*framgår\s+inte", re.IGNORECASE)
 _BARE = re.compile(r"^\s*(?:organisationer|aktörer|sökande)\s*$", re.IGNORECASE)
 # A proper name with "Kommuner" in it is one organisation, not a kind of applicant.
@@ -166,6 +173,8 @@ def applicant_kinds(text: str | None) -> frozenset[str]:
     """The kinds of organisation a text says may apply; empty when it names none."""
     if _NOT_STATED.match(text or ""):
         return frozenset()  # "Ej angivet (tidigare vinnare var företag)": a guess is no answer
+    if _EARLIER_GRANTEES.search(text or ""):
+        return frozenset({EARLIER_GRANTEES})
     # A partner ("i samverkan med en kommun") is not an applicant; a proper name is not a kind.
     # "Privat/offentliga/civilsamhällesaktörer": a slash lists kinds like a comma does.
     text = _PARTNER.sub(" ", _PROPER_NAMES.sub(" ", (text or "").replace("/", ", ")))

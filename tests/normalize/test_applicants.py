@@ -98,6 +98,13 @@ from crawler.normalize.applicants import (
         ("Regionalt utvecklingsansvariga aktörer", {"region"}, False),
         ("Kvinnoorganisationer", {"ideell organisation"}, False),
         ("Bidragsberättigade ungdomsföreningar", {"ideell organisation"}, False),
+        # a follow-up round only for earlier grantees is open to no one else
+        (
+            "Projektanordnare som beviljades förstudier i utlysningen hösten 2011",
+            {"tidigare beviljade projekt"},
+            False,
+        ),
+        ("Kommuner som har beviljats medel 2024", {"tidigare beviljade projekt"}, False),
         # a municipality named as the place is not a municipality applying
         ("Kultur- och fritidsföreningar i Växjö kommun", {"ideell organisation"}, False),
         ("Växjö kommun och föreningar", {"kommun", "ideell organisation"}, True),

@@ -72,7 +72,7 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:företag\s*[/,]\s*)?organisationer|"
             # "juridisk person" is anyone, unless it only qualifies a list ("endast juridiska
             # personer") or means the non-profit ones
-            r"(?<!endast\s)(?<!enbart\s)juridisk(?:a)?\s+person(?:er)?(?!\s+utan\s+vinst)|"
+            r"(?<!endast\s)(?<!enbart\s)juridisk(?:a)?\s+person(?:er)?\b(?!\s+utan\s+vinst)|"
             r"organisationsnummer|"
             r"(?:\boch\s+|\beller\s+|,\s*)organisationer\b|^\s*organisationer\b(?!\s*\.?\s*$))",
         ),
@@ -124,9 +124,9 @@ _IN_MUNICIPALITY = re.compile(
     r"\b(?:i|inom|från)\s+[A-ZÅÄÖ][\wåäö-]+(?:\s+[A-ZÅÄÖ][\wåäö-]+)?\s+kommun\b"
 )
 # Public bodies left out of a kind that would include them ("organisationer som inte är statliga
-# eller kommunala", "ej offentliga"): the call is for the others, whatever else is named.
+# eller kommunala"): the call is for the others, whatever else is named.
 _NOT_PUBLIC = re.compile(
-    r"\b(?:inte|ej|icke)\s+(?:är\s+|vara\s+)?(?:statlig\w*\s+(?:eller|och)\s+)?"
+    r"\bsom\s+(?:inte|ej|icke)\s+(?:är\s+)?(?:statlig\w*\s+(?:eller|och)\s+)?"
     r"(?:kommunal\w*|offentlig\w*)",
     re.IGNORECASE,
 )
@@ -150,13 +150,14 @@ _SUBJECT = re.compile(
     r"(?:^|(?<=[.!?])\s+)(?P<who>[A-ZÅÄÖ][^.;:!?\n]{2,120}?)\s+(?:kan|får)\s+(?:an)?söka\b"
 )
 # A relative clause describes an applicant and names no other: "Ideella föreningar som driver
-# fritidsgårdar" is for associations, not for municipalities' youth centres.
-# fritidsgårdar" is for associations. Only "som" before a verb: "organisationer som kommuner och
-# regioner" lists kinds.
+# fritidsgårdar" is for associations, not for municipalities' youth centres. Only "som" before a
+# verb ("organisationer som kommuner och regioner" lists kinds), and not the clause that says
+# who applies ("De som kan söka är kommuner och regioner").
 _RELATIVE = re.compile(
     r"\bsom\s+(?:inte\s+|själva\s+)?(?:har|hade|är|var|kan|ska|vill|får|finns|driver|bedriver|"
     r"arbetar|verkar|verkat|jobbar|genomför|erbjuder|når|möter|ansvarar|samverkar|bidrar|"
-    r"stödjer|främjar|riktar|tecknat|organiserar|representerar|företräder|äger)\b[^,;.]*",
+    r"stödjer|främjar|riktar|tecknat|organiserar|representerar|företräder|äger)\b"
+    r"(?!\s+(?:\w+\s+)?(?:an)?söka)[^,;.]*",
     re.IGNORECASE,
 )
 _EARLIER_GRANTEES = re.compile(

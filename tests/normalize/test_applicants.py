@@ -123,7 +123,16 @@ from crawler.normalize.applicants import (
             {"ideell organisation"},
             False,
         ),
-        # A relative clause describes the applicant; "som" before nouns lists kinds.
+        # ...but a municipal company or public money left out is no such exclusion
+        (
+            "Kommuner och ideella föreningar. Ej kommunala bolag.",
+            {"kommun", "ideell organisation"},
+            True,
+        ),
+        ("Juridiska personer utan vinstintresse", {"ideell organisation"}, False),
+        # A relative clause describes the applicant; "som" before nouns lists kinds; the clause
+        # that says who applies is the answer.
+        ("De som kan söka är kommuner och regioner", {"kommun", "region"}, True),
         ("Ideella föreningar som driver fritidsgårdar", {"ideell organisation"}, False),
         (
             "Organisationer som kommuner, regioner och företag",

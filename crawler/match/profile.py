@@ -85,9 +85,10 @@ class NeedReader:
         # need; the rest says how, and counts as the title's words without being asked for.
         head, detail = _head_and_detail(need.title)
         title_weight = take(head, "titel", 1.0)
-        if not title_weight:  # nothing known before the dash: the whole title is the need
+        if detail and not any(self._telling(c) for c in weights):
+            # nothing telling before the dash ("Unga – psykisk ohälsa"): the whole title is the need
             head, detail = need.title, ""
-            title_weight = take(head, "titel", 1.0)
+            title_weight += take(head, "titel", 1.0)
         heads = set(weights)
         if detail:
             take(detail, "titel", 1.0)

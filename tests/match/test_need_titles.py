@@ -33,7 +33,7 @@ def test_a_call_for_the_need_s_people_fits_without_the_method_after_the_dash(inv
     assert "peer" in _needs_met(call, inventory)
 
 
-def test_the_method_alone_is_not_the_need(inventory, make_call):
+def test_a_generic_method_after_the_dash_alone_is_not_the_need(inventory, make_call):
     call = make_call("Peer support för föräldrar", "Stödpersoner med egen erfarenhet.")
     assert "peer" not in _needs_met(call, inventory)
 
@@ -81,3 +81,16 @@ def test_a_need_for_two_telling_groups_is_not_met_by_a_call_for_one_of_them(tmp_
         "Utrikesfödda kvinnor till arbete", "För kvinnor långt från arbetsmarknaden."
     )
     assert [m.need_ids for m in match_calls([mothers], inventory)] == [["a"]]
+
+
+def test_a_dash_after_a_broad_group_joins_the_need_it_does_not_end_it(tmp_path, make_call):
+    path = tmp_path / "needs.yaml"
+    path.write_text(
+        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
+        "needs: [{id: a, title: Unga – psykisk ohälsa, description: ''}]\n",
+        encoding="utf-8",
+    )
+    inventory = load_needs(path)
+    assert match_calls([make_call("Sommarjobb för unga", "Ungdomar 16–19 år.")], inventory) == []
+    call = make_call("Psykisk ohälsa bland unga", "Samtalsstöd för ungdomar.")
+    assert [m.need_ids for m in match_calls([call], inventory)] == [["a"]]

@@ -260,13 +260,18 @@ def _listed_municipalities(call: Call) -> frozenset[str] | None:
         return None  # a county, an ESF region or the whole country is named too
     if not all(regions.county_of_municipality(item) for item in call.regions):
         return None  # something we cannot read: let the region filter decide
-    return frozenset(str(item).strip().casefold() for item in call.regions)
+    return frozenset(regions.municipality_name(item).casefold() for item in call.regions)
 
 
 def _home_municipality(applicants: str) -> frozenset[str] | None:
     """The one municipality whose own fund a call is, when its applicants are "in" it."""
-    found = _HOME_MUNICIPALITY.search(applicants or "")
-    if found is None or not regions.county_of_municipality(found.group("name")):
+    named = list(_HOME_MUNICIPALITY.finditer(applicants or ""))
+    if (
+        len(named) != 1
+    ):  # none, or examples of several ("projekt i Växjö kommun eller Borås kommun")
+        return None
+    found = named[0]
+    if not regions.county_of_municipality(found.group("name")):
         return None
     name = found.group("name")
     if name.endswith("s") and regions.county_of_municipality(name[:-1]):

@@ -19,6 +19,7 @@ __all__ = [
     "MUNICIPALITY_COUNTY",
     "NATIONAL",
     "county_of_municipality",
+    "municipality_name",
     "normalize_region",
     "normalize_regions",
     "region_covers",
@@ -331,13 +332,21 @@ def normalize_regions(items: Iterable[str | None]) -> list[str]:
 
 def county_of_municipality(name: str | None) -> str | None:
     """The county of a municipality ("Växjö kommun" -> "Kronoberg"), if we know it."""
+    short = municipality_name(name)
+    return _MUNICIPALITY_KEYS.get(short.lower()) if short else None
+
+
+def municipality_name(name: str | None) -> str:
+    """A municipality's short name ("Älmhults kommun" -> "Älmhult"), or the text cleaned when it
+    names no municipality we know."""
     if not name:
-        return None
-    key = re.sub(r"\s+(?:kommun|stad)$", "", clean_text(name), flags=re.IGNORECASE).lower()
+        return ""
+    key = re.sub(r"\s+(?:kommun|stad)$", "", clean_text(name), flags=re.IGNORECASE)
     # "Älmhults kommun", "Tingsryds kommun": the official names use the genitive.
-    return _MUNICIPALITY_KEYS.get(key) or (
-        _MUNICIPALITY_KEYS.get(key[:-1]) if key[-1:] == "s" else None
-    )
+    if key.lower() not in _MUNICIPALITY_KEYS and key[-1:] == "s":
+        if key[:-1].lower() in _MUNICIPALITY_KEYS:
+            return key[:-1]
+    return key
 
 
 def region_covers(regions: Iterable[str | None], county: str) -> bool:

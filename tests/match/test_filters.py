@@ -120,6 +120,7 @@ def test_a_municipality_named_as_partner_with_regions_may_use_the_call(inventory
     [
         # a municipality's own grant, or a foundation's list of municipalities: only those
         (["Kiruna"], {"Kiruna"}),
+        (["Ljungbys kommun"], {"Ljungby"}),
         (["Borås", "Mark", "Ulricehamn"], set()),
         # a part of a county that a funder names as its area: that county's municipalities
         (["Sjuhärad"], set()),
@@ -131,3 +132,12 @@ def test_a_region_list_of_municipalities_or_a_part_of_a_county_keeps_only_those(
 ):
     call = make_call(TOPIC, regions=regions)
     assert {m.municipality for m in match_calls([call], inventory)} == kept
+
+
+def test_applicants_in_several_named_municipalities_are_no_one_municipality_s_own_fund(
+    inventory, make_call
+):
+    one = make_call(TOPIC, applicants="Föreningar och kommunen i Ljungby kommun")
+    assert {m.municipality for m in match_calls([one], inventory)} == {"Ljungby"}
+    two = make_call(TOPIC, applicants="Kommuner, t.ex. i Växjö kommun eller i Ljungby kommun")
+    assert {m.municipality for m in match_calls([two], inventory)} == {"Växjö", "Ljungby", "Kiruna"}

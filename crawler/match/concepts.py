@@ -97,11 +97,12 @@ class Lexicon:
         parts (`composed_of`), as strongly as the weakest part, where it names none itself.
         A part said only by a related word ("utanförskap") is too loose to compose anything."""
         for group in self.groups.values():
-            parts = [found.get(p) for p in group.composed_of]
-            if parts and all(p and p[0] > RELATED for p in parts) and group.id not in found:
-                weakest = min(parts, key=lambda part: part[0])  # type: ignore[index]
-                words = " + ".join(part[1] for part in parts)  # type: ignore[index]
-                found[group.id] = (weakest[0], words, weakest[2])  # type: ignore[index]
+            if not group.composed_of or group.id in found:
+                continue
+            parts = [found[p] for p in group.composed_of if p in found]
+            if len(parts) == len(group.composed_of) and all(p[0] > RELATED for p in parts):
+                weakest = min(parts, key=lambda part: part[0])
+                found[group.id] = (weakest[0], " + ".join(p[1] for p in parts), weakest[2])
 
     def kind(self, concept: str) -> str | None:
         group = self.groups.get(concept)
@@ -222,10 +223,13 @@ def _group(path: Path, index: int, entry: object) -> Group:
 
 
 def _check_neighbours(path: Path, groups: dict[str, Group]) -> None:
-    """A neighbour must exist and share no word: a shared word would make them one concept."""
+    """The concepts a concept points to (`composed_of`, `serves`, `neighbours`) must exist and
+    be of the right kind; a neighbour shares no word: a shared word would make them one."""
     for group in groups.values():
         for other_id in group.composed_of:
-            if other_id not in groups or other_id == group.id:
+            if other_id == group.id:
+                raise ConfigError(f"{path}: concept {group.id}: field 'composed_of': names itself")
+            if other_id not in groups:
                 raise ConfigError(
                     f"{path}: concept {group.id}: field 'composed_of': unknown concept {other_id!r}"
                 )

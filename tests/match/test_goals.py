@@ -134,3 +134,31 @@ def test_support_to_the_employer_is_no_goal_of_work(tmp_path, make_call):
     )
     call = make_call("Utbildningssatsning i äldreomsorgen", "Kompetensutveckling för personal.")
     assert [m.need_ids for m in match_calls([call], load_needs(path))] == [["a"]]
+
+
+def test_number_words_of_a_need_s_prose_are_no_evidence(tmp_path, make_call):
+    path = tmp_path / "needs.yaml"
+    path.write_text(
+        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
+        "needs: [{id: a, title: Långtidsarbetslösa, description: 'Arbetslösa i tre år eller"
+        " mer, under sina första år i kommunen.'}]\n",
+        encoding="utf-8",
+    )
+    call = make_call("Tre nya utlysningar", "För arbetssökande: de första tre utlysningarna.")
+    assert match_calls([call], load_needs(path)) == []
+
+
+def test_a_title_about_work_does_not_make_every_need_about_work_its_owner(tmp_path, make_call):
+    # "Delegation för unga till arbete": the title names young people (and work as the goal);
+    # a need for foreign-born women into work is another owner's, however its goal echoes it.
+    path = tmp_path / "needs.yaml"
+    path.write_text(
+        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
+        "needs: [{id: a, title: Utrikesfödda kvinnor till arbete, description: ''}]\n",
+        encoding="utf-8",
+    )
+    call = make_call(
+        "Delegation för unga till arbete",
+        "Stöd för unga och för nyanlända kvinnor i arbetslivet.",
+    )
+    assert match_calls([call], load_needs(path)) == []

@@ -84,6 +84,8 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"branschorganisation\w*|arbetsgivarorganisation\w*|arbetstagarorganisation\w*|"
             r"fackförbund\w*|fackliga\s+organisation\w*|"
             r"stiftelser\w*|barn-\s+och\s+ungdomsorganisationer|icke-vinstdrivande|"
+            r"förening(?:en)?\b|icke[\s-]+kommersiell\w*|[\wåäö]*idrottsförbund\w*|"
+            r"idrottsrörelsen|arbetsmarknadens\s+parter|anhörigorganisation\w*|"
             r"(?:ungdoms|kvinno|pensionärs|brukar|patient|idrotts|funktionshinders|handikapp)"
             r"organisation\w*|"
             r"distriktsorganisation\w*|intresseorganisation\w*|riksorganisation\w*|riksförbund\w*)",
@@ -137,6 +139,7 @@ _NO_APPLICATION = re.compile(
     r"\bbetalas\s+automatiskt|\butan\s+(?:föregående\s+)?ansökan\b",
     re.IGNORECASE,
 )
+_REQUISITION = re.compile(r"\b(?:rekvirera\w*|rekvisition\w*|begära\s+ut)\b", re.IGNORECASE)
 # Sentences of a summary that say who applies (not whom the money is for).
 _APPLIES = re.compile(
     r"(?:kan\s+sökas\s+av|får\s+sökas\s+av|sökande\s+(?:kan|ska|måste)\s+vara|"
@@ -179,7 +182,7 @@ def applicant_kinds(text: str | None) -> frozenset[str]:
     # A partner ("i samverkan med en kommun") is not an applicant; a proper name is not a kind.
     # "Privat/offentliga/civilsamhällesaktörer": a slash lists kinds like a comma does.
     text = _PARTNER.sub(" ", _PROPER_NAMES.sub(" ", (text or "").replace("/", ", ")))
-    if _NO_APPLICATION.search(text):
+    if without_application(text):
         return frozenset({NO_APPLICATION})
     text = _IN_MUNICIPALITY.sub(" ", text)  # "Föreningar i Växjö kommun": a place, not a kind
     not_public = _NOT_PUBLIC.search(text)
@@ -212,8 +215,11 @@ def applicant_regions(text: str | None, regions: tuple[str, ...] = ()) -> tuple[
 
 
 def without_application(text: str | None) -> bool:
-    """Whether a text says the money is paid out with no application ("söks inte")."""
-    return bool(_NO_APPLICATION.search(text or ""))
+    """Whether a text says the money is paid out with no application ("söks inte"). Money the
+    municipality must requisition is still to act on ("ingen ansökan: huvudmännen kan begära
+    ut bidraget 15 mars–15 april")."""
+    text = text or ""
+    return bool(_NO_APPLICATION.search(text)) and not _REQUISITION.search(text)
 
 
 def applicants_text(applicants: str | None, summary: str | None) -> str:

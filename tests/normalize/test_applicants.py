@@ -98,6 +98,9 @@ from crawler.normalize.applicants import (
         ("Regionalt utvecklingsansvariga aktörer", {"region"}, False),
         ("Kvinnoorganisationer", {"ideell organisation"}, False),
         ("Bidragsberättigade ungdomsföreningar", {"ideell organisation"}, False),
+        ("Förening som bedriver fritidsgårdsverksamhet", {"ideell organisation"}, False),
+        ("Specialidrottsförbund", {"ideell organisation"}, False),
+        ("Icke kommersiella aktörer i Värmland", {"ideell organisation"}, False),
         # a follow-up round only for earlier grantees is open to no one else
         (
             "Projektanordnare som beviljades förstudier i utlysningen hösten 2011",
@@ -159,6 +162,12 @@ def test_the_summary_answers_when_the_page_has_no_applicants_field():
     assert applicants_text("Kommuner", summary) == "Kommuner"
     # Whom the money is for is not who applies.
     assert applicants_text(None, "Utlysningen riktar sig till unga som varken arbetar.") == ""
+
+
+def test_money_to_requisition_is_no_money_paid_without_an_application():
+    text = "För 2018 görs ingen ansökan: alla huvudmän för grundskolan kan begära ut bidrag."
+    assert not without_application(text)
+    assert municipality_may_apply(applicant_kinds(text), text) is True
 
 
 def test_money_paid_without_an_application_is_recognised_in_any_text():

@@ -115,7 +115,7 @@ class NeedReader:
         telling_people = {c for c in heads if self._telling(c) and self.lexicon.is_target_group(c)}
         if whole and len(telling_people) > 1:
             titled |= telling_people
-        any_theme = set() if whole else titled
+        any_theme = set() if whole else {c for c in titled if self.lexicon.kind(c) != "goal"}
         if heads and not any(self._telling(c) or c.startswith("w:") for c in heads):
             # "Förebyggande insatser för unga": a method for a broad group (a title of words the
             # vocabulary does not know is the need's own, and enough). What the prevention
@@ -130,7 +130,8 @@ class NeedReader:
             excludes,
             # a goal ("till arbete") says whom a call is for no more than any call about work
             frozenset(c for c in mentions | weights.keys() if self.lexicon.kind(c) != "goal"),
-            frozenset(titled if whole else ()),
+            # a goal ("tillbaka till arbete") is the whole title's, alternatives or not
+            frozenset(titled if whole else {c for c in titled if self.lexicon.kind(c) == "goal"}),
             frozenset(any_theme),
         )
 

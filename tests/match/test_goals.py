@@ -162,3 +162,18 @@ def test_a_title_about_work_does_not_make_every_need_about_work_its_owner(tmp_pa
         "Stöd för unga och för nyanlända kvinnor i arbetslivet.",
     )
     assert match_calls([call], load_needs(path)) == []
+
+
+def test_a_goal_belongs_to_the_whole_title_of_alternatives(tmp_path, make_call):
+    path = tmp_path / "needs.yaml"
+    path.write_text(
+        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
+        "needs: [{id: a, title: Personer med ohälsa och försörjningsstöd tillbaka till arbete,\n"
+        "         description: ''}]\n",
+        encoding="utf-8",
+    )
+    inventory = load_needs(path)
+    health = make_call("Insatser inom området psykisk hälsa", "Medel till regionerna.")
+    assert match_calls([health], inventory) == []
+    work = make_call("Från försörjningsstöd till arbete", "För personer med psykisk ohälsa.")
+    assert [m.need_ids for m in match_calls([work], inventory)] == [["a"]]

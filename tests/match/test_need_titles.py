@@ -94,3 +94,15 @@ def test_a_dash_after_a_broad_group_joins_the_need_it_does_not_end_it(tmp_path, 
     assert match_calls([make_call("Sommarjobb för unga", "Ungdomar 16–19 år.")], inventory) == []
     call = make_call("Psykisk ohälsa bland unga", "Samtalsstöd för ungdomar.")
     assert [m.need_ids for m in match_calls([call], inventory)] == [["a"]]
+
+
+def test_a_call_about_one_of_the_title_s_alternatives_fits(tmp_path, make_call):
+    path = tmp_path / "needs.yaml"
+    path.write_text(
+        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
+        "needs: [{id: a, title: Hemlöshet och utestängning från bostadsmarknaden,\n"
+        "         description: ''}]\n",
+        encoding="utf-8",
+    )
+    call = make_call("40 miljoner för att motverka hemlösheten", "Medel till kommunerna.")
+    assert [m.need_ids for m in match_calls([call], load_needs(path))] == [["a"]]

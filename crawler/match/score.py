@@ -68,8 +68,8 @@ from crawler.model import Call
 
 # The one threshold: a need matches a call when its score E / (E + R) reaches this, i.e. when the
 # evidence is at least two thirds of what the need asks for (0.5 = the need's title fully met).
-# Chosen with `make eval` over the eight labelled sets of 3 December 2026: 0.40 is best or within
-# 0.015 of the best on each; 0.38 loses eval/'s precision, 0.42 and above blind2's and blind3's recall.
+# Chosen with `make eval` over the eight labelled sets of 3 December 2026: best or within 0.015 of
+# the best on each; 0.38 loses eval/'s precision, 0.42 blind2's and blind3's recall.
 THRESHOLD = 0.40
 # Field weights: where in the call a word was found.
 FIELD_WEIGHTS = {"title": 1.0, "target_groups": 1.0, "programme": 0.6, "summary": 0.8}

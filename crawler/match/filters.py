@@ -37,7 +37,8 @@ _RESERVED = re.compile(
 # dem som tidigare anmält intresse", "bara öppen för de aktörer som lämnat en intresseanmälan".
 _NON_COMPETITIVE = re.compile(
     r"icke[- ]?konkurrensutsatt|icke[- ]?konkurrerande|"
-    r"tidigare\s+(?:har\s+)?(?:anmält|lämnat\s+(?:en\s+)?|visat)\s*intresse\w*|"
+    r"\b(?:endast|bara|enbart)\b[^.;]{0,120}?\bsom\s+(?:tidigare\s+)?(?:har\s+)?"
+    r"(?:anmält\s+intresse|lämnat\s+(?:en\s+)?intresseanmälan|visat\s+intresse)|"
     r"(?:som\s+(?:har\s+)?bjudits\s+in|inbjudna)\s+att\s+söka",
     re.IGNORECASE,
 )

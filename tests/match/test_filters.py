@@ -88,6 +88,19 @@ def test_a_call_open_only_to_those_who_announced_interest_earlier_goes_to_no_one
     }
 
 
+def test_an_open_call_that_also_welcomes_those_who_announced_interest_stays_open(
+    inventory, make_call
+):
+    call = make_call(
+        TOPIC, "Du som tidigare anmält intresse kan också söka.", applicants="Kommuner"
+    )
+    assert {m.municipality for m in match_calls([call], inventory)} == {
+        "Växjö",
+        "Ljungby",
+        "Kiruna",
+    }
+
+
 def test_one_municipalitys_own_fund_goes_only_to_that_municipality(inventory, make_call):
     call = make_call(
         TOPIC,

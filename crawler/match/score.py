@@ -48,9 +48,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from crawler.config import Source
 from crawler.config.needs import Inventory, Municipality, Need
@@ -63,6 +61,7 @@ from crawler.match.filters import (
     region_reason,
 )
 from crawler.match.profile import NeedProfile, NeedReader
+from crawler.match.results import Match, NeedResult, reason_text
 from crawler.match.text import TERM, ConceptFinder, field_tokens
 from crawler.model import Call
 
@@ -73,13 +72,6 @@ from crawler.model import Call
 THRESHOLD = 0.40
 # Field weights: where in the call a word was found.
 FIELD_WEIGHTS = {"title": 1.0, "target_groups": 1.0, "programme": 0.6, "summary": 0.8}
-FIELD_NAMES = {
-    "title": "titel",
-    "target_groups": "målgrupp",
-    "programme": "program",
-    "summary": "beskrivning",
-    "remit": "finansiärens uppdrag",
-}
 REMIT = 0.8  # a funder's remit (concepts.yaml `remits`): what the call is for, said by law
 SUMMARY_LEAD = 120  # words of the summary that count fully; later ones count LATE_SUMMARY
 LATE_SUMMARY = 0.6
@@ -89,39 +81,6 @@ ANCHOR = 0.35
 HEAD_FIELDS = ("title", "target_groups")  # where a call says what it is about
 # The kinds of concept that make a call's title say what the call is about (rule FIELD_TITLE).
 FIELD_TITLE = ("target-group", "theme")
-
-
-@dataclass(slots=True)
-class Match:
-    """One (call, municipality) pair that passed the filters and the threshold.
-
-    ``filtered`` is set only on pairs returned with ``include_filtered=True``: the hard filter
-    that rejected a pair whose words matched.
-    """
-
-    call_id: str
-    municipality: str
-    score: float
-    need_ids: list[str]
-    reasons: list[str]
-    filtered: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "call_id": self.call_id,
-            "municipality": self.municipality,
-            "score": self.score,
-            "need_ids": self.need_ids,
-            "reasons": self.reasons,
-        }
-
-
-@dataclass
-class NeedResult:
-    need: Need
-    score: float
-    hits: list[tuple[str, str, str]] = field(default_factory=list)  # (call words, field, role)
-    rank: float = 0.0  # the score with the need's weight: what orders matches (0..1)
 
 
 class Matcher:
@@ -327,7 +286,7 @@ class Matcher:
                     per_municipality.setdefault(index, []).append(result)
                     if reason:
                         filtered[index] = reason
-        reasons = {result.need.id: _reason(result) for result in results}
+        reasons = {result.need.id: reason_text(result) for result in results}
         personal = gate.members is not None or gate.reserved_for is not None
         municipalities = self.inventory.municipalities
         call_id = call.id
@@ -387,14 +346,3 @@ def _needs_of(inventory: Inventory, municipality: Municipality) -> list[Need]:
 
 def _excluded(finder: ConceptFinder, call: Call) -> bool:
     return any(finder.find(field_tokens(getattr(call, name))) for name in FIELD_WEIGHTS)
-
-
-def _reason(result: NeedResult) -> str:
-    """One Swedish sentence per need, naming the call's words and where they stood, e.g.
-    "träffar 'arbetslöshet' (titel), 'peer support' (beskrivning) i behovet Långtidsarbetslösa"."""
-    seen: list[str] = []
-    for words, field_name, _ in result.hits:
-        part = f"'{words}' ({FIELD_NAMES[field_name]})"
-        if part not in seen:
-            seen.append(part)
-    return f"träffar {', '.join(seen[:4])} i behovet {result.need.title}"

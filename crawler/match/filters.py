@@ -20,6 +20,7 @@ from crawler.config.needs import Inventory, Municipality
 from crawler.model import Call
 from crawler.normalize import ellipsize, regions
 from crawler.normalize.applicants import (
+    IN_MUNICIPALITY,
     applicant_kinds,
     applicant_regions,
     applicants_text,
@@ -41,10 +42,6 @@ _NON_COMPETITIVE = re.compile(
     r"(?:anmält\s+intresse|lämnat\s+(?:en\s+)?intresseanmälan|visat\s+intresse)|"
     r"(?:som\s+(?:har\s+)?bjudits\s+in|inbjudna)\s+att\s+söka",
     re.IGNORECASE,
-)
-# "Verksamheter i Jönköpings kommun": one municipality's own fund, for its own residents.
-_HOME_MUNICIPALITY = re.compile(
-    r"\b(?:i|inom)\s+(?P<name>[A-ZÅÄÖ][\wåäö-]+(?:\s+[A-ZÅÄÖ][\wåäö-]+)?)\s+kommun\b"
 )
 # Who may apply, spoken of as a kind rather than a name: not a reservation.
 _KINDS = re.compile(
@@ -265,19 +262,12 @@ def _listed_municipalities(call: Call) -> frozenset[str] | None:
 
 
 def _home_municipality(applicants: str) -> frozenset[str] | None:
-    """The one municipality whose own fund a call is, when its applicants are "in" it."""
-    named = list(_HOME_MUNICIPALITY.finditer(applicants or ""))
-    if (
-        len(named) != 1
-    ):  # none, or examples of several ("projekt i Växjö kommun eller Borås kommun")
+    """The one municipality whose own fund a call is, when its applicants are "in" it
+    ("Verksamheter i Jönköpings kommun"); none when the text names several as examples."""
+    named = list(IN_MUNICIPALITY.finditer(applicants or ""))
+    if len(named) != 1 or not regions.county_of_municipality(named[0].group("name")):
         return None
-    found = named[0]
-    if not regions.county_of_municipality(found.group("name")):
-        return None
-    name = found.group("name")
-    if name.endswith("s") and regions.county_of_municipality(name[:-1]):
-        name = name[:-1]  # the genitive: "Jönköpings kommun"
-    return frozenset({name.casefold()})
+    return frozenset({regions.municipality_name(named[0].group("name")).casefold()})
 
 
 def _named_municipalities(text: str, inventory: Inventory) -> Iterable[str]:

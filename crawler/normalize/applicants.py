@@ -121,9 +121,10 @@ _EXCLUDED = re.compile(
     r"\s+(?:kan|får)\s+inte\s+söka",
     re.IGNORECASE,
 )
-# Where applicants are, not what they are: "i Växjö kommun", "inom Ljungby kommun".
-_IN_MUNICIPALITY = re.compile(
-    r"\b(?:i|inom|från)\s+[A-ZÅÄÖ][\wåäö-]+(?:\s+[A-ZÅÄÖ][\wåäö-]+)?\s+kommun\b"
+# Where applicants are, not what they are: "i Växjö kommun", "inom Ljungby kommun" (also read
+# by crawler/match/filters.py: one municipality's own fund).
+IN_MUNICIPALITY = re.compile(
+    r"\b(?:i|inom)\s+(?P<name>[A-ZÅÄÖ][\wåäö-]+(?:\s+[A-ZÅÄÖ][\wåäö-]+)?)\s+kommun\b"
 )
 # Public bodies left out of a kind that would include them ("organisationer som inte är statliga
 # eller kommunala"): the call is for the others, whatever else is named.
@@ -184,7 +185,7 @@ def applicant_kinds(text: str | None) -> frozenset[str]:
     text = _PARTNER.sub(" ", _PROPER_NAMES.sub(" ", (text or "").replace("/", ", ")))
     if without_application(text):
         return frozenset({NO_APPLICATION})
-    text = _IN_MUNICIPALITY.sub(" ", text)  # "Föreningar i Växjö kommun": a place, not a kind
+    text = IN_MUNICIPALITY.sub(" ", text)  # "Föreningar i Växjö kommun": a place, not a kind
     not_public = _NOT_PUBLIC.search(text)
     text = _RELATIVE.sub(" ", _EXCLUDED.sub(" ", text))
     kinds = frozenset(kind for kind, pattern in _KIND_PATTERNS if pattern.search(text))

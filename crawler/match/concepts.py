@@ -12,6 +12,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from crawler.config import ConfigError, read_yaml
@@ -52,18 +53,17 @@ class Lexicon:
     stop_phrases: tuple[tuple[str, ...], ...]
     # Longer words that end in a known word without being a compound of it ("föräldrar").
     suffix_deny: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # (words naming a kind of funder, what every call of such a funder is for): `remits`
-    remits: tuple[tuple[tuple[str, ...], str], ...] = ()
+    # (the words naming a kind of funder, what every call of such a funder is for): `remits`
+    remits: tuple[tuple[re.Pattern[str], str], ...] = ()
 
     def remit(self, funder: str) -> str:
         """What a funder's calls are for by law or statute, when the funder is of a kind that
         has one: a samordningsförbund's "Sök finansiering" page never names its people."""
-        named = funder.casefold()
-        return " . ".join(
-            text
-            for words, text in self.remits
-            if any(re.search(rf"(?<!\w){re.escape(w)}", named) for w in words)
-        )
+        return " . ".join(text for named, text in self.remits if named.search(funder))
+
+    @cached_property
+    def composites(self) -> tuple[Group, ...]:
+        return tuple(g for g in self.groups.values() if g.composed_of)
 
     def expressions(self) -> Iterable[tuple[tuple[str, ...], str, float]]:
         """(stems, concept id, strength) for every term and related word of every group."""
@@ -96,8 +96,8 @@ class Lexicon:
         """Add to a call's concepts (concept -> (strength, words, field)) those it names by their
         parts (`composed_of`), as strongly as the weakest part, where it names none itself.
         A part said only by a related word ("utanförskap") is too loose to compose anything."""
-        for group in self.groups.values():
-            if not group.composed_of or group.id in found:
+        for group in self.composites:
+            if group.id in found:
                 continue
             parts = [found[p] for p in group.composed_of if p in found]
             if len(parts) == len(group.composed_of) and all(p[0] > RELATED for p in parts):
@@ -174,14 +174,15 @@ def load_lexicon(
     )
 
 
-def _remits(path: Path, raw: object) -> tuple[tuple[tuple[str, ...], str], ...]:
+def _remits(path: Path, raw: object) -> tuple[tuple[re.Pattern[str], str], ...]:
     remits = []
     for index, entry in enumerate(raw or [], start=1):
         funders = entry.get("funders") if isinstance(entry, dict) else None
         text = entry.get("for") if isinstance(entry, dict) else None
         if not isinstance(funders, list) or not funders or not isinstance(text, str):
             raise ConfigError(f"{path}: remit #{index}: needs 'funders' (a list) and 'for' (text)")
-        remits.append((tuple(str(f).casefold() for f in funders), text))
+        words = "|".join(re.escape(str(f)) for f in funders)
+        remits.append((re.compile(rf"(?<!\w)(?:{words})", re.IGNORECASE), text))
     return tuple(remits)
 
 

@@ -148,10 +148,17 @@ class Matcher:
 
     def call_hits(self, call: Call) -> dict[str, tuple[float, str, str]]:
         """Concept -> (strength x field weight, call words, field) for the best place found."""
+        return self._read(call)[0]
+
+    def _read(self, call: Call) -> tuple[dict[str, tuple[float, str, str]], set[str]]:
+        """The call's concepts (see `call_hits`) and every concept its title names, each field
+        read once."""
         best: dict[str, tuple[float, str, str]] = {}
-        remit = self.lexicon.remit(f"{call.funder} {call.source}")
-        for name, weight in [*FIELD_WEIGHTS.items(), ("remit", REMIT)]:
-            tokens = field_tokens(remit if name == "remit" else getattr(call, name))
+        titled: set[str] = set()
+        texts = [(name, getattr(call, name), weight) for name, weight in FIELD_WEIGHTS.items()]
+        texts.append(("remit", self.lexicon.remit(f"{call.funder} {call.source}"), REMIT))
+        for name, value, weight in texts:
+            tokens = field_tokens(value)
             if not tokens:
                 continue
             parts = [(tokens, weight)]
@@ -160,14 +167,17 @@ class Matcher:
                 # boilerplate about the programme, the funder or how to apply.
                 parts = [(tokens[:SUMMARY_LEAD], weight), (tokens[SUMMARY_LEAD:], LATE_SUMMARY)]
             for part, part_weight in parts:
-                for concept, hit in self.call_reader.find(part).items():
+                found = self.call_reader.find(part)
+                if name == "title":
+                    titled.update(found)
+                for concept, hit in found.items():
                     value = hit.strength * part_weight
                     if name == "remit" and concept.startswith("w:"):
                         continue  # the law's words are concepts, not echoes of a need's prose
                     if value > best.get(concept, (0.0, "", ""))[0]:
                         best[concept] = (value, hit.words, name)
         self.lexicon.compose(best)
-        return best
+        return best, titled
 
     def _neighbour_checks(self, profile: NeedProfile) -> list[tuple[str, frozenset[str]]]:
         checks = []
@@ -202,9 +212,8 @@ class Matcher:
 
     def score_needs(self, call: Call) -> list[NeedResult]:
         """Every need the call meets at the threshold, best first."""
-        hits = self.call_hits(call)
+        hits, titled = self._read(call)
         head = {c for c, (_, _, name) in hits.items() if name in HEAD_FIELDS}
-        titled = set(self.call_reader.find(field_tokens(call.title)))
         fields = {c for c in titled if self.lexicon.kind(c) in FIELD_TITLE}
         titled |= self.lexicon.served(fields)
         results = []

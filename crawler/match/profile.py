@@ -106,16 +106,17 @@ class NeedReader:
             )
         texts = [need.title, *need.synonyms, need.description]
         mentions = {c for t in texts for c, _ in self.finder.find_all(tokenize(t))}
-        titled = {
-            c for c, r in roles.items() if r == "titel" and self.lexicon.is_theme(c) and c in heads
-        }
+        # What the title is about, apart from its goal ("till arbete"): all of it asked for in a
+        # title of one part, one of it in a title of alternatives; the goal always.
+        goals = {c for c in heads if self.lexicon.kind(c) == "goal"}
+        topics = {c for c in heads if self.lexicon.is_theme(c)} - goals
         whole = len(self.alternatives(head)) == 1
         # "Utrikesfödda mammor långt från arbetsmarknaden": two telling groups, both asked for
         # (a call for all the unemployed is not one for foreign-born mothers).
         telling_people = {c for c in heads if self._telling(c) and self.lexicon.is_target_group(c)}
         if whole and len(telling_people) > 1:
-            titled |= telling_people
-        any_theme = set() if whole else {c for c in titled if self.lexicon.kind(c) != "goal"}
+            topics |= telling_people
+        any_theme = set() if whole else topics
         if heads and not any(self._telling(c) or c.startswith("w:") for c in heads):
             # "Förebyggande insatser för unga": a method for a broad group (a title of words the
             # vocabulary does not know is the need's own, and enough). What the prevention
@@ -128,10 +129,9 @@ class NeedReader:
             labels,
             required,
             excludes,
-            # a goal ("till arbete") says whom a call is for no more than any call about work
+            # a goal says whom a call is for no more than any call about work does
             frozenset(c for c in mentions | weights.keys() if self.lexicon.kind(c) != "goal"),
-            # a goal ("tillbaka till arbete") is the whole title's, alternatives or not
-            frozenset(titled if whole else {c for c in titled if self.lexicon.kind(c) == "goal"}),
+            frozenset(goals | topics if whole else goals),
             frozenset(any_theme),
         )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,5 +73,21 @@ def make_call():
         }
         values.update(fields)
         return Call(title=title, summary=summary, **values)
+
+    return make
+
+
+@pytest.fixture
+def one_need(tmp_path: Path) -> Callable[..., Inventory]:
+    """An inventory of one municipality (Växjö) with one need, id "a", read from a real file."""
+
+    def make(title: str, description: str = "") -> Inventory:
+        path = tmp_path / "one_need.yaml"
+        needs = {
+            "municipalities": [{"name": "Växjö", "county": "Kronoberg", "needs": ["a"]}],
+            "needs": [{"id": "a", "title": title, "description": description}],
+        }
+        path.write_text(json.dumps(needs, ensure_ascii=False), encoding="utf-8")  # YAML reads JSON
+        return load_needs(path)
 
     return make

@@ -100,15 +100,9 @@ def test_a_denied_compound_end_is_not_the_word(text, concept, found):
 
 
 def test_a_samordningsforbund_page_that_names_no_people_is_read_by_the_forbund_s_remit(
-    tmp_path, make_call
+    one_need, make_call
 ):
-    path = tmp_path / "needs.yaml"
-    path.write_text(
-        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
-        "needs: [{id: a, title: Långtidsarbetslösa, description: ''}]\n",
-        encoding="utf-8",
-    )
-    inventory = load_needs(path)
+    inventory = one_need("Långtidsarbetslösa")
     page = ("Sök finansiering", "Ansökan för insatser 2027 är öppen.")
     forbund = make_call(*page, funder="Samordningsförbundet Värend", source="sf-varend")
     (match,) = match_calls([forbund], inventory)
@@ -124,55 +118,35 @@ def test_a_remit_without_funders_is_one_line_naming_the_file_and_entry(tmp_path)
         load_lexicon(path)
 
 
-def test_support_to_the_employer_is_no_goal_of_work(tmp_path, make_call):
-    path = tmp_path / "needs.yaml"
-    path.write_text(
-        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
-        "needs: [{id: a, title: Kompetensutveckling för anställda i välfärden med stöd till"
-        " arbetsgivaren, description: ''}]\n",
-        encoding="utf-8",
+def test_support_to_the_employer_is_no_goal_of_work(one_need, make_call):
+    inventory = one_need(
+        "Kompetensutveckling för anställda i välfärden med stöd till arbetsgivaren"
     )
     call = make_call("Utbildningssatsning i äldreomsorgen", "Kompetensutveckling för personal.")
-    assert [m.need_ids for m in match_calls([call], load_needs(path))] == [["a"]]
+    assert [m.need_ids for m in match_calls([call], inventory)] == [["a"]]
 
 
-def test_number_words_of_a_need_s_prose_are_no_evidence(tmp_path, make_call):
-    path = tmp_path / "needs.yaml"
-    path.write_text(
-        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
-        "needs: [{id: a, title: Långtidsarbetslösa, description: 'Arbetslösa i tre år eller"
-        " mer, under sina första år i kommunen.'}]\n",
-        encoding="utf-8",
+def test_number_words_of_a_need_s_prose_are_no_evidence(one_need, make_call):
+    inventory = one_need(
+        "Långtidsarbetslösa", "Arbetslösa i tre år eller mer, under sina första år i kommunen."
     )
     call = make_call("Tre nya utlysningar", "För arbetssökande: de första tre utlysningarna.")
-    assert match_calls([call], load_needs(path)) == []
+    assert match_calls([call], inventory) == []
 
 
-def test_a_title_about_work_does_not_make_every_need_about_work_its_owner(tmp_path, make_call):
+def test_a_title_about_work_does_not_make_every_need_about_work_its_owner(one_need, make_call):
+    inventory = one_need("Utrikesfödda kvinnor till arbete")
     # "Delegation för unga till arbete": the title names young people (and work as the goal);
     # a need for foreign-born women into work is another owner's, however its goal echoes it.
-    path = tmp_path / "needs.yaml"
-    path.write_text(
-        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
-        "needs: [{id: a, title: Utrikesfödda kvinnor till arbete, description: ''}]\n",
-        encoding="utf-8",
-    )
     call = make_call(
         "Delegation för unga till arbete",
         "Stöd för unga och för nyanlända kvinnor i arbetslivet.",
     )
-    assert match_calls([call], load_needs(path)) == []
+    assert match_calls([call], inventory) == []
 
 
-def test_a_goal_belongs_to_the_whole_title_of_alternatives(tmp_path, make_call):
-    path = tmp_path / "needs.yaml"
-    path.write_text(
-        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
-        "needs: [{id: a, title: Personer med ohälsa och försörjningsstöd tillbaka till arbete,\n"
-        "         description: ''}]\n",
-        encoding="utf-8",
-    )
-    inventory = load_needs(path)
+def test_a_goal_belongs_to_the_whole_title_of_alternatives(one_need, make_call):
+    inventory = one_need("Personer med ohälsa och försörjningsstöd tillbaka till arbete")
     health = make_call("Insatser inom området psykisk hälsa", "Medel till regionerna.")
     assert match_calls([health], inventory) == []
     work = make_call("Från försörjningsstöd till arbete", "För personer med psykisk ohälsa.")

@@ -46,15 +46,10 @@ def test_the_welfare_services_are_care_and_the_head_s_themes_are_asked_for(inven
     assert "valfard" not in _needs_met(tech, inventory)
 
 
-def test_a_method_for_a_broad_group_takes_its_subject_from_the_description(tmp_path, make_call):
-    path = tmp_path / "needs.yaml"
-    path.write_text(
-        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
-        "needs: [{id: a, title: Förebyggande insatser för unga,\n"
-        "         description: 'Innan skolfrånvaro, droger eller kriminalitet växer.'}]\n",
-        encoding="utf-8",
+def test_a_method_for_a_broad_group_takes_its_subject_from_the_description(one_need, make_call):
+    inventory = one_need(
+        "Förebyggande insatser för unga", "Innan skolfrånvaro, droger eller kriminalitet växer."
     )
-    inventory = load_needs(path)
     violence = make_call(
         "Våldsförebyggande arbete mot mäns våld mot kvinnor", "Fokus på unga och på våldsutövare."
     )
@@ -63,15 +58,10 @@ def test_a_method_for_a_broad_group_takes_its_subject_from_the_description(tmp_p
     assert [m.need_ids for m in match_calls([crime], inventory)] == [["a"]]
 
 
-def test_a_need_for_two_telling_groups_is_not_met_by_a_call_for_one_of_them(tmp_path, make_call):
-    path = tmp_path / "needs.yaml"
-    path.write_text(
-        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
-        "needs: [{id: a, title: Utrikesfödda mammor långt från arbetsmarknaden,\n"
-        "         description: 'Sfi, hälsa och praktik.'}]\n",
-        encoding="utf-8",
+def test_a_need_for_two_telling_groups_is_not_met_by_a_call_for_one_of_them(one_need, make_call):
+    inventory = one_need(
+        "Utrikesfödda mammor långt från arbetsmarknaden", "Sfi, hälsa och praktik."
     )
-    inventory = load_needs(path)
     # women far from work, but not foreign-born ones
     everyone = make_call(
         "Kvinnor långt från arbetsmarknaden", "Hälsa och praktik för att komma i arbete."
@@ -83,26 +73,14 @@ def test_a_need_for_two_telling_groups_is_not_met_by_a_call_for_one_of_them(tmp_
     assert [m.need_ids for m in match_calls([mothers], inventory)] == [["a"]]
 
 
-def test_a_dash_after_a_broad_group_joins_the_need_it_does_not_end_it(tmp_path, make_call):
-    path = tmp_path / "needs.yaml"
-    path.write_text(
-        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
-        "needs: [{id: a, title: Unga – psykisk ohälsa, description: ''}]\n",
-        encoding="utf-8",
-    )
-    inventory = load_needs(path)
+def test_a_dash_after_a_broad_group_joins_the_need_it_does_not_end_it(one_need, make_call):
+    inventory = one_need("Unga – psykisk ohälsa")
     assert match_calls([make_call("Sommarjobb för unga", "Ungdomar 16–19 år.")], inventory) == []
     call = make_call("Psykisk ohälsa bland unga", "Samtalsstöd för ungdomar.")
     assert [m.need_ids for m in match_calls([call], inventory)] == [["a"]]
 
 
-def test_a_call_about_one_of_the_title_s_alternatives_fits(tmp_path, make_call):
-    path = tmp_path / "needs.yaml"
-    path.write_text(
-        "municipalities: [{name: Växjö, county: Kronoberg, needs: [a]}]\n"
-        "needs: [{id: a, title: Hemlöshet och utestängning från bostadsmarknaden,\n"
-        "         description: ''}]\n",
-        encoding="utf-8",
-    )
+def test_a_call_about_one_of_the_title_s_alternatives_fits(one_need, make_call):
+    inventory = one_need("Hemlöshet och utestängning från bostadsmarknaden")
     call = make_call("40 miljoner för att motverka hemlösheten", "Medel till kommunerna.")
-    assert [m.need_ids for m in match_calls([call], load_needs(path))] == [["a"]]
+    assert [m.need_ids for m in match_calls([call], inventory)] == [["a"]]

@@ -85,12 +85,18 @@ class Lexicon:
         return group is not None and group.kind == "generic"
 
     def is_target_group(self, concept: str) -> bool:
-        group = self.groups.get(concept)
-        return group is not None and group.kind == "target-group"
+        return self.kind(concept) == "target-group"
 
     def is_theme(self, concept: str) -> bool:
+        return self.kind(concept) in ("theme", "goal")
+
+    def is_telling(self, concept: str) -> bool:
+        """A concept that says whom or what a need is for, not how, and is not one of the broad
+        groups (weight below 1: "unga", "kvinnor"); a goal ("i arbete") says what for."""
         group = self.groups.get(concept)
-        return group is not None and group.kind in ("theme", "goal")
+        if group is None or group.kind == "generic":
+            return False
+        return group.kind == "goal" or group.weight >= 1.0
 
     def compose(self, found: dict[str, tuple[float, str, str]]) -> None:
         """Add to a call's concepts (concept -> (strength, words, field)) those it names by their

@@ -85,7 +85,7 @@ class NeedReader:
         # need; the rest says how, and counts as the title's words without being asked for.
         head, detail = _head_and_detail(need.title)
         title_weight = take(head, "titel", 1.0)
-        if detail and not any(self._telling(c) for c in weights):
+        if detail and not any(self.lexicon.is_telling(c) for c in weights):
             # nothing telling before the dash ("Unga – psykisk ohälsa"): the whole title is the need
             head, detail = need.title, ""
             title_weight += take(head, "titel", 1.0)
@@ -113,15 +113,17 @@ class NeedReader:
         whole = len(self.alternatives(head)) == 1
         # "Utrikesfödda mammor långt från arbetsmarknaden": two telling groups, both asked for
         # (a call for all the unemployed is not one for foreign-born mothers).
-        telling_people = {c for c in heads if self._telling(c) and self.lexicon.is_target_group(c)}
+        telling_people = {
+            c for c in heads if self.lexicon.is_telling(c) and self.lexicon.is_target_group(c)
+        }
         if whole and len(telling_people) > 1:
             topics |= telling_people
         any_theme = set() if whole else topics
-        if heads and not any(self._telling(c) or c.startswith("w:") for c in heads):
+        if heads and not any(self.lexicon.is_telling(c) or c.startswith("w:") for c in heads):
             # "Förebyggande insatser för unga": a method for a broad group (a title of words the
             # vocabulary does not know is the need's own, and enough). What the prevention
             # is about is in the description or synonyms (school, drugs, crime): one must be named.
-            any_theme = {c for c, r in roles.items() if r != "titel" and self._telling(c)}
+            any_theme = {c for c, r in roles.items() if r != "titel" and self.lexicon.is_telling(c)}
         return NeedProfile(
             need,
             weights,
@@ -134,15 +136,6 @@ class NeedReader:
             frozenset(goals | topics if whole else goals),
             frozenset(any_theme),
         )
-
-    def _telling(self, concept: str) -> bool:
-        """A concept of the vocabulary that says whom or what a need is for, not how, and is not
-        one of the broad groups (weight below 1: "unga", "kvinnor"); a goal ("i arbete") says
-        what for."""
-        group = self.lexicon.groups.get(concept)
-        if group is None or group.kind == "generic":
-            return False
-        return group.kind == "goal" or group.weight >= 1.0
 
     def concepts(self, text: str, groups: Mapping[str, Any]) -> dict[str, tuple[float, str]]:
         """Concepts of a need's text with their weights, and the need's words for each.

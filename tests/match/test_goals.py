@@ -91,6 +91,9 @@ def test_children_who_came_alone_are_no_sign_of_loneliness(needs, make_call):
         ("tillsvidareanställning", "arbete", True),
         ("platsoberoende", "missbruk", False),
         ("spelberoende", "missbruk", True),
+        # "gem|ensamma" is shared, not lonely (seen: Leader and samordningsförbund pages)
+        ("gemensamma", "ensamhet", False),
+        ("ensamma", "ensamhet", True),
     ],
 )
 def test_a_denied_compound_end_is_not_the_word(text, concept, found):
